@@ -1,0 +1,1 @@
+return await QwenVL.Http.Cli.CommandLine.RunAsync(args);

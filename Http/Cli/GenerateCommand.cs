@@ -1,0 +1,88 @@
+using System.Text.Json;
+using QwenVL.Http.Composition;
+using QwenVL.Http.Protocol;
+using QwenVL.Runtime.Checkpoint;
+using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Text;
+
+namespace QwenVL.Http.Cli;
+
+/// <summary>`qwenvl generate`: one chat.completions request body in, the chat.completion response out, no HTTP.</summary>
+public static class GenerateCommand
+{
+    public static async Task<int> RunAsync(CliOptions options, TextReader stdin, TextWriter stdout)
+    {
+        var modelPath = options.Required("model");
+        var requestPath = options.Required("request");
+        var body = requestPath == "-" ? await stdin.ReadToEndAsync() : await ReadFileAsync(requestPath);
+        var request = ParseRequest(body);
+        using var model = OpenModel(modelPath, options);
+        var response = Run(model, request, options.Int("kv-cache-mib"));
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(response, ProtocolJsonContext.Default.ChatCompletionResponse));
+        return 0;
+    }
+
+    public static ChatCompletionResponse Run(LoadedModel model, ChatCompletionRequest request, int? kvCacheMib = null)
+    {
+        try
+        {
+            var messages = ChatMessagesParser.Parse(request.Messages);
+            var sampling = SamplingParamsMapper.Map(request, model.Directory.Generation);
+            var prompt = PromptInput.FromText(model.Tokenizer.Encode(ChatTemplate.Render(messages)));
+            var generator = new OfflineGenerator(model.Executor, model.Tokenizer, model.EosTokenIds);
+            generator.BlocksAvailable = AllocateCache(model, prompt.Tokens.Length, sampling.MaxTokens, sampling.N, kvCacheMib);
+            var choices = generator.Generate(prompt, sampling);
+            var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+            return new ChatCompletionResponseBuilder(model.Tokenizer)
+                .Build(id, request.Model ?? model.Name, prompt.Tokens.Length, choices, sampling.Logprobs);
+        }
+        catch (InvalidRequestException e)
+        {
+            throw new CliException(e.Param == null ? e.Message : $"{e.Param}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static int AllocateCache(LoadedModel model, int promptTokens, int? maxTokens, int n, int? kvCacheMib)
+    {
+        var spec = model.Executor.Spec;
+        int tokens = Math.Min(spec.MaxModelLength, promptTokens + (maxTokens ?? spec.MaxModelLength));
+        long needed = (long)n * ((tokens + spec.BlockSize - 1) / spec.BlockSize) * model.Executor.KvCacheBytesPerBlock;
+        long bytes = kvCacheMib is int mib ? (long)mib << 20 : needed;
+        return model.Executor.AllocateKvCache(bytes);
+    }
+
+    private static LoadedModel OpenModel(string path, CliOptions options)
+    {
+        try
+        {
+            return LoadedModel.Open(path, options.Int("max-model-len"), options.Int("block-size") ?? 16);
+        }
+        catch (CheckpointException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static ChatCompletionRequest ParseRequest(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, ProtocolJsonContext.Default.ChatCompletionRequest)
+                ?? throw new CliException("the request body is null");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"the request is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static async Task<string> ReadFileAsync(string path)
+    {
+        if (!File.Exists(path)) throw new CliException($"request file not found: {path}");
+        return await File.ReadAllTextAsync(path);
+    }
+}

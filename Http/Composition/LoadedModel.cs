@@ -1,0 +1,40 @@
+using QwenVL.Runtime.Checkpoint;
+using QwenVL.Runtime.Cpu;
+using QwenVL.Runtime.Execution;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Text;
+
+namespace QwenVL.Http.Composition;
+
+/// <summary>A model directory opened for serving: its configs, tokenizer and executor.</summary>
+public sealed class LoadedModel : IDisposable
+{
+    public ModelDirectory Directory { get; }
+    public QwenTokenizer Tokenizer { get; }
+    public IModelExecutor Executor { get; }
+    public string Name { get; }
+
+    private LoadedModel(ModelDirectory directory, QwenTokenizer tokenizer, IModelExecutor executor, string name)
+    {
+        Directory = directory;
+        Tokenizer = tokenizer;
+        Executor = executor;
+        Name = name;
+    }
+
+    /// <summary>Opens the directory and builds the CPU executor (the CUDA one is chosen here once it exists).</summary>
+    public static LoadedModel Open(string path, int? maxModelLength = null, int blockSize = CpuExecutor.DefaultBlockSize)
+    {
+        var directory = ModelDirectory.Open(path);
+        var tokenizer = QwenTokenizer.Load(directory.Path);
+        var executor = CpuExecutor.Load(directory, blockSize, maxModelLength);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        return new LoadedModel(directory, tokenizer, executor, name);
+    }
+
+    /// <summary>EOS ids from generation_config.json, else config.json's.</summary>
+    public int[] EosTokenIds =>
+        Directory.Generation.EosTokenIds.Length > 0 ? Directory.Generation.EosTokenIds : [Directory.Config.Tokens.EosTokenId];
+
+    public void Dispose() => Executor.Dispose();
+}

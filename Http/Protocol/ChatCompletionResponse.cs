@@ -1,0 +1,22 @@
+namespace QwenVL.Http.Protocol;
+
+/// <summary>The non-streaming answer of /v1/chat/completions.</summary>
+public sealed record ChatCompletionResponse(
+    string Id,
+    string Object,
+    long Created,
+    string Model,
+    IReadOnlyList<ChatChoiceDto> Choices,
+    UsageDto Usage);
+
+public sealed record ChatChoiceDto(int Index, AssistantMessageDto Message, ChoiceLogprobsDto? Logprobs, string FinishReason);
+
+public sealed record AssistantMessageDto(string Role, string Content);
+
+public sealed record ChoiceLogprobsDto(IReadOnlyList<TokenLogprobDto> Content);
+
+public sealed record TokenLogprobDto(string Token, float Logprob, int[] Bytes, IReadOnlyList<TopLogprobDto> TopLogprobs);
+
+public sealed record TopLogprobDto(string Token, float Logprob, int[] Bytes);
+
+public sealed record UsageDto(int PromptTokens, int CompletionTokens, int TotalTokens);

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Sampling;
+
+namespace QwenVL.Http.Protocol;
+
+/// <summary>
+/// The request's sampling fields over the model's generation_config defaults, as vLLM applies
+/// them: a field the request leaves out takes the model's default, then OpenAI's.
+/// </summary>
+public static class SamplingParamsMapper
+{
+    public static SamplingParams Map(ChatCompletionRequest r, GenerationConfig defaults)
+    {
+        var p = new SamplingParams
+        {
+            Temperature = r.Temperature ?? defaults.Temperature ?? 1.0,
+            TopP = r.TopP ?? defaults.TopP ?? 1.0,
+            TopK = r.TopK ?? defaults.TopK ?? 0,
+            MinP = r.MinP ?? 0.0,
+            RepetitionPenalty = r.RepetitionPenalty ?? defaults.RepetitionPenalty ?? 1.0,
+            PresencePenalty = r.PresencePenalty ?? 0.0,
+            FrequencyPenalty = r.FrequencyPenalty ?? 0.0,
+            Seed = r.Seed,
+            MaxTokens = r.MaxCompletionTokens ?? r.MaxTokens,
+            MinTokens = r.MinTokens ?? 0,
+            Logprobs = r.Logprobs ?? false,
+            TopLogprobs = r.TopLogprobs ?? 0,
+            StopTokenIds = r.StopTokenIds ?? [],
+            Stop = ParseStop(r.Stop),
+            IgnoreEos = r.IgnoreEos ?? false,
+            N = r.N ?? 1,
+        };
+        try
+        {
+            p.Validate();
+        }
+        catch (SamplingParamsException e)
+        {
+            throw new InvalidRequestException(e.Message, e.Field);
+        }
+        return p;
+    }
+
+    private static IReadOnlyList<string> ParseStop(JsonElement? stop)
+    {
+        if (stop is not JsonElement s || s.ValueKind == JsonValueKind.Null) return [];
+        if (s.ValueKind == JsonValueKind.String) return [s.GetString()!];
+        if (s.ValueKind == JsonValueKind.Array && s.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
+            return s.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        throw new InvalidRequestException("stop must be a string or an array of strings", "stop");
+    }
+}

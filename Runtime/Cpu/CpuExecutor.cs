@@ -1,0 +1,79 @@
+using QwenVL.Runtime.Checkpoint;
+using QwenVL.Runtime.Execution;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Sampling;
+
+namespace QwenVL.Runtime.Cpu;
+
+/// <summary>
+/// The float32 reference executor: every other executor is tested against it, and it keeps the
+/// whole pipeline (paged KV, chunked prefill, batching, sampling) running where there is no GPU.
+/// </summary>
+public sealed class CpuExecutor : IModelExecutor
+{
+    public const int DefaultBlockSize = 16;
+
+    private readonly CpuDecoder _decoder;
+    private readonly Sampler _sampler;
+    private CpuKvCache? _cache;
+
+    public ModelSpec Spec { get; }
+    public long KvCacheBytesPerBlock { get; }
+    public CpuKvCache Cache => _cache ?? throw new InvalidOperationException("AllocateKvCache has not been called");
+
+    public CpuExecutor(CpuWeights weights, int blockSize = DefaultBlockSize, int? maxModelLength = null)
+    {
+        var c = weights.Config;
+        _decoder = new CpuDecoder(weights);
+        _sampler = new Sampler(c.VocabSize);
+        Spec = new ModelSpec(c, blockSize, maxModelLength ?? c.MaxPositionEmbeddings);
+        KvCacheBytesPerBlock = CpuKvCache.BytesPerBlock(c.NumLayers, blockSize, c.NumKvHeads, c.HeadDim);
+    }
+
+    public static CpuExecutor Load(ModelDirectory model, int blockSize = DefaultBlockSize, int? maxModelLength = null)
+    {
+        using var checkpoint = SafetensorsCheckpoint.Open(model.Path);
+        return new CpuExecutor(CpuWeights.Load(checkpoint, model.Config.Text), blockSize, maxModelLength);
+    }
+
+    public int AllocateKvCache(long bytes)
+    {
+        var c = Spec.Text;
+        int blocks = (int)Math.Min(int.MaxValue, bytes / KvCacheBytesPerBlock);
+        if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block ({KvCacheBytesPerBlock} bytes each)");
+        _cache = new CpuKvCache(c.NumLayers, blocks, Spec.BlockSize, c.NumKvHeads, c.HeadDim);
+        return blocks;
+    }
+
+    public StepResult Execute(StepBatch batch)
+    {
+        var logits = LastTokenLogits(batch, sampledOnly: true, out var rows);
+        var tokens = new SampledToken?[batch.Sequences.Count];
+        int vocab = Spec.VocabSize;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var ctx = batch.Sequences[rows[i]].Sampling!.Value;
+            tokens[rows[i]] = _sampler.Sample(logits.AsSpan(i * vocab, vocab), in ctx);
+        }
+        return new StepResult(tokens);
+    }
+
+    /// <summary>
+    /// Runs the step and returns the last-token logits of the sequences that sample (or of all of
+    /// them), [rows, vocab], with <paramref name="rows"/> naming each row's sequence index.
+    /// </summary>
+    public float[] LastTokenLogits(StepBatch batch, bool sampledOnly, out int[] rows, List<float[]>? trace = null)
+    {
+        var hidden = _decoder.Forward(batch, Cache, trace);
+        var chosen = new List<int>();
+        for (int i = 0; i < batch.Sequences.Count; i++)
+            if (!sampledOnly || batch.Sequences[i].Sampling != null) chosen.Add(i);
+        rows = chosen.ToArray();
+        int h = Spec.Text.HiddenSize;
+        var selected = new float[rows.Length * h];
+        for (int i = 0; i < rows.Length; i++) Array.Copy(hidden, rows[i] * h, selected, i * h, h);
+        return _decoder.Logits(selected, rows.Length);
+    }
+
+    public void Dispose() => _cache = null;
+}

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -16,6 +17,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private readonly byte* _base;
     private readonly long _dataStart;
     private readonly Dictionary<string, TensorInfo> _tensors;
+    private bool _disposed;
 
     public string Path { get; }
     public IReadOnlyDictionary<string, TensorInfo> Tensors => _tensors;
@@ -36,12 +38,14 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public static SafetensorsFile Open(string path)
     {
         if (!File.Exists(path)) throw new CheckpointException($"safetensors file not found: {path}");
-        long length = new FileInfo(path).Length;
-        if (length < 8) throw new CheckpointException($"{path}: truncated file ({length} bytes, no header)");
-        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        var view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
         try
         {
+            long length = new FileInfo(path).Length;
+            if (length < 8) throw new CheckpointException($"{path}: truncated file ({length} bytes, no header)");
+            map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             long headerLength = view.ReadInt64(0);
             if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > length)
                 throw new CheckpointException(
@@ -52,10 +56,16 @@ public sealed unsafe class SafetensorsFile : IDisposable
             var tensors = ParseHeader(path, headerBytes, length - dataStart);
             return new SafetensorsFile(path, map, view, dataStart, tensors);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            view?.Dispose();
+            map?.Dispose();
+            throw new CheckpointException($"{path}: cannot read safetensors file ({e.Message})", e);
+        }
         catch
         {
-            view.Dispose();
-            map.Dispose();
+            view?.Dispose();
+            map?.Dispose();
             throw;
         }
     }
@@ -67,6 +77,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         catch (JsonException e) { throw new CheckpointException($"{path}: header is not valid JSON ({e.Message})", e); }
         using (doc)
         {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new CheckpointException($"{path}: header is a JSON {doc.RootElement.ValueKind}, expected an object of tensors");
             var result = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
@@ -75,7 +87,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 if (info.End > dataLength)
                     throw new CheckpointException(
                         $"{path}: truncated file: tensor '{info.Name}' ends at byte {info.End} of the data, which has {dataLength}");
-                result.Add(info.Name, info);
+                if (!result.TryAdd(info.Name, info))
+                    throw new CheckpointException($"{path}: header lists tensor '{info.Name}' twice");
             }
             return result;
         }
@@ -83,24 +96,39 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private static TensorInfo ParseEntry(string path, JsonProperty entry)
     {
-        var v = entry.Value;
-        string dtypeName = v.GetProperty("dtype").GetString() ?? "";
-        if (!TensorDTypes.TryParse(dtypeName, out var dtype))
-            throw new CheckpointException(
-                $"{path}: tensor '{entry.Name}' has unsupported dtype {dtypeName} (supported: BF16, F16, F32, I32, I64)");
-        var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-        var offsets = v.GetProperty("data_offsets");
-        long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
-        var info = new TensorInfo(entry.Name, dtype, shape, begin, end);
-        if (end - begin != info.ElementCount * dtype.SizeOf())
-            throw new CheckpointException(
-                $"{path}: tensor '{entry.Name}' {info.ShapeText} {dtypeName} spans {end - begin} bytes, expected {info.ElementCount * dtype.SizeOf()}");
-        return info;
+        try
+        {
+            var v = entry.Value;
+            string dtypeName = v.GetProperty("dtype").GetString() ?? "";
+            if (!TensorDTypes.TryParse(dtypeName, out var dtype))
+                throw new CheckpointException(
+                    $"{path}: tensor '{entry.Name}' has unsupported dtype {dtypeName} (known: {string.Join(", ", Enum.GetNames<TensorDType>())})");
+            var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            if (shape.Any(d => d < 0))
+                throw new CheckpointException($"{path}: tensor '{entry.Name}' has a negative dimension in [{string.Join(", ", shape)}]");
+            var offsets = v.GetProperty("data_offsets");
+            if (offsets.GetArrayLength() != 2)
+                throw new CheckpointException($"{path}: tensor '{entry.Name}' data_offsets must be [begin, end]");
+            long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
+            if (begin < 0 || end < begin)
+                throw new CheckpointException($"{path}: tensor '{entry.Name}' has invalid data_offsets [{begin}, {end}]");
+            var info = new TensorInfo(entry.Name, dtype, shape, begin, end);
+            if (end - begin != info.ElementCount * dtype.SizeOf())
+                throw new CheckpointException(
+                    $"{path}: tensor '{entry.Name}' {info.ShapeText} {dtypeName} spans {end - begin} bytes, expected {info.ElementCount * dtype.SizeOf()}");
+            return info;
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // A header entry missing "dtype"/"shape"/"data_offsets", or with a value of the wrong JSON kind.
+            throw new CheckpointException($"{path}: malformed header entry for tensor '{entry.Name}' ({e.Message})", e);
+        }
     }
 
     /// <summary>The tensor's raw bytes, as stored (valid while this file is open).</summary>
     public ReadOnlySpan<byte> RawBytes(TensorInfo info)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         long n = info.End - info.Begin;
         if (n > int.MaxValue) throw new CheckpointException($"{Path}: tensor '{info.Name}' is over 2 GiB; read it in parts");
         return new ReadOnlySpan<byte>(_base + _dataStart + info.Begin, (int)n);
@@ -109,6 +137,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>Copies the tensor into <paramref name="destination"/> as float32, widening BF16/F16.</summary>
     public void ReadFloat32(TensorInfo info, Span<float> destination)
     {
+        if (!info.DType.IsReadableAsFloat32())
+            throw new CheckpointException(
+                $"{Path}: tensor '{info.Name}' has dtype {info.DType}, which cannot be read as float32 (supported: BF16, F16, F32)");
         if (destination.Length != info.ElementCount)
             throw new ArgumentException($"destination holds {destination.Length} floats, tensor '{info.Name}' has {info.ElementCount}");
         var raw = RawBytes(info);
@@ -121,11 +152,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 WidenBFloat16(MemoryMarshal.Cast<byte, ushort>(raw), destination);
                 break;
             case TensorDType.F16:
-                var halves = MemoryMarshal.Cast<byte, Half>(raw);
-                for (int i = 0; i < halves.Length; i++) destination[i] = (float)halves[i];
+                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(raw), destination);
                 break;
-            default:
-                throw new CheckpointException($"{Path}: tensor '{info.Name}' is {info.DType}, not a floating-point tensor");
         }
     }
 
@@ -133,9 +161,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         if (info.DType != TensorDType.I32)
             throw new CheckpointException($"{Path}: tensor '{info.Name}' is {info.DType}, expected I32");
+        if (destination.Length != info.ElementCount)
+            throw new ArgumentException($"destination holds {destination.Length} ints, tensor '{info.Name}' has {info.ElementCount}");
         MemoryMarshal.Cast<byte, int>(RawBytes(info)).CopyTo(destination);
     }
 
+    // bfloat16 is the top half of a float32, so widening is a shift; no rounding is involved.
     private static void WidenBFloat16(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         var bits = MemoryMarshal.Cast<float, uint>(destination);
@@ -144,6 +175,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _map.Dispose();

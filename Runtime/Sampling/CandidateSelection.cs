@@ -1,9 +1,10 @@
 namespace QwenVL.Runtime.Sampling;
 
 /// <summary>
-/// Order statistics over sampling candidates without sorting them. Candidates are parallel spans of
-/// weights (unnormalised probabilities, all &gt; 0) and token ids. "Rank order" is descending weight,
-/// lower token id first on equal weights: a strict total order, so every result is deterministic.
+/// Order statistics over sampling candidates without sorting them. Candidates are parallel spans of a
+/// float key (a logit, or a weight: an unnormalised probability &gt; 0) and token ids. "Rank order" is
+/// descending key, lower token id first on equal keys: a strict total order, so every result is
+/// deterministic.
 /// </summary>
 /// <remarks>
 /// Both operations are quickselect (expected linear time), and both leave the spans partitioned around
@@ -13,13 +14,13 @@ namespace QwenVL.Runtime.Sampling;
 internal static class CandidateSelection
 {
     /// <summary>Reorders the candidates so that the <paramref name="count"/> highest-ranked come first (in no particular order).</summary>
-    public static void MoveHighestToFront(Span<float> weights, Span<int> ids, int count)
+    public static void MoveHighestToFront(Span<float> keys, Span<int> ids, int count)
     {
         int target = count - 1;
-        int lo = 0, hi = weights.Length - 1;
+        int lo = 0, hi = keys.Length - 1;
         while (lo < hi)
         {
-            int p = Partition(weights, ids, lo, hi);
+            int p = Partition(keys, ids, lo, hi);
             if (p == target) return;
             if (p < target) lo = p + 1;
             else hi = p - 1;
@@ -33,12 +34,20 @@ internal static class CandidateSelection
     /// </summary>
     public static int FindCumulativeWeight(Span<float> weights, Span<int> ids, double target, out double massThrough)
     {
+        // Everything in the heavy prefix ranks above everything after it, and the prefix holds the
+        // target, so the answer and all that ranks above it lie inside.
+        int heavy = HeavyPrefix.MoveToFront(weights, ids, target);
+        return FindInRankOrder(weights[..heavy], ids[..heavy], target, out massThrough);
+    }
+
+    private static int FindInRankOrder(Span<float> weights, Span<int> ids, double target, out double massThrough)
+    {
         int lo = 0, hi = weights.Length - 1;
         double before = 0; // weight of all candidates ranked above position lo
         while (lo < hi)
         {
             int p = Partition(weights, ids, lo, hi);
-            double above = Sum(weights[lo..p]);
+            double above = WideningSum.Of(weights[lo..p]);
             if (p > lo && before + above >= target)
             {
                 hi = p - 1;
@@ -57,46 +66,38 @@ internal static class CandidateSelection
         return lo;
     }
 
-    /// <summary>Sums in double so that 152k small probabilities keep their precision.</summary>
-    public static double Sum(ReadOnlySpan<float> weights)
-    {
-        double sum = 0;
-        foreach (float w in weights) sum += w;
-        return sum;
-    }
-
-    private static bool RanksAbove(float weightA, int idA, float weightB, int idB) =>
-        weightA > weightB || (weightA == weightB && idA < idB);
+    private static bool RanksAbove(float keyA, int idA, float keyB, int idB) =>
+        keyA > keyB || (keyA == keyB && idA < idB);
 
     /// <summary>
     /// Lomuto partition of [lo, hi] around a median-of-three pivot; returns the pivot's final position.
     /// </summary>
-    private static int Partition(Span<float> weights, Span<int> ids, int lo, int hi)
+    private static int Partition(Span<float> keys, Span<int> ids, int lo, int hi)
     {
         int mid = lo + ((hi - lo) >> 1);
         // Order lo, mid, hi by rank, then park the median at hi as the pivot.
-        if (RanksAbove(weights[mid], ids[mid], weights[lo], ids[lo])) Swap(weights, ids, lo, mid);
-        if (RanksAbove(weights[hi], ids[hi], weights[lo], ids[lo])) Swap(weights, ids, lo, hi);
-        if (RanksAbove(weights[mid], ids[mid], weights[hi], ids[hi])) Swap(weights, ids, mid, hi);
+        if (RanksAbove(keys[mid], ids[mid], keys[lo], ids[lo])) Swap(keys, ids, lo, mid);
+        if (RanksAbove(keys[hi], ids[hi], keys[lo], ids[lo])) Swap(keys, ids, lo, hi);
+        if (RanksAbove(keys[mid], ids[mid], keys[hi], ids[hi])) Swap(keys, ids, mid, hi);
 
-        float pivotWeight = weights[hi];
+        float pivotKey = keys[hi];
         int pivotId = ids[hi];
         int store = lo;
         for (int i = lo; i < hi; i++)
         {
-            if (RanksAbove(weights[i], ids[i], pivotWeight, pivotId))
+            if (RanksAbove(keys[i], ids[i], pivotKey, pivotId))
             {
-                Swap(weights, ids, i, store);
+                Swap(keys, ids, i, store);
                 store++;
             }
         }
-        Swap(weights, ids, store, hi);
+        Swap(keys, ids, store, hi);
         return store;
     }
 
-    private static void Swap(Span<float> weights, Span<int> ids, int i, int j)
+    private static void Swap(Span<float> keys, Span<int> ids, int i, int j)
     {
-        (weights[i], weights[j]) = (weights[j], weights[i]);
+        (keys[i], keys[j]) = (keys[j], keys[i]);
         (ids[i], ids[j]) = (ids[j], ids[i]);
     }
 }

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace QwenVL.Runtime.Sampling;
 
@@ -16,9 +19,13 @@ public sealed class Sampler
 {
     private readonly int _vocabSize;
     private readonly float[] _logits;   // the logits after suppression and penalties
-    private readonly float[] _weights;  // candidate weights; afterwards scratch for the raw normaliser
+    private readonly float[] _weights;  // candidate logits, then their weights
     private readonly int[] _ids;        // candidate token ids, parallel to _weights
     private readonly LogitPenalties _penalties;
+
+    // ln of the smallest normal float: a token this much less likely than the top one carries under
+    // 1e-38 of its mass, so dropping it changes no draw, and exp of what is kept never underflows.
+    private const double NegligibleLogRatio = -87.0;
 
     public Sampler(int vocabSize)
     {
@@ -44,7 +51,7 @@ public sealed class Sampler
             ? ArgMax(adjusted)
             : Draw(adjusted, p, SamplingRandom.Uniform(context.Seed, context.OutputTokens.Length));
 
-        double logNormaliser = RawLogprobs.LogNormaliser(logits, _weights);
+        double logNormaliser = RawLogprobs.LogNormaliser(logits);
         TopLogprob[]? top = p.Logprobs ? RawLogprobs.Top(logits, p.TopLogprobs, logNormaliser) : null;
         return new SampledToken(token, RawLogprobs.Of(logits[token], logNormaliser), top);
     }
@@ -65,30 +72,45 @@ public sealed class Sampler
     private static int ArgMax(ReadOnlySpan<float> logits)
     {
         float max = FiniteMax(logits);
-        // Max is vectorised; the scan stops at the first (lowest-id) token holding it.
-        for (int id = 0; ; id++)
+        // Max is vectorised; this scan for its first occurrence is too, eight logits per comparison.
+        int id = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float start = ref MemoryMarshal.GetReference(logits);
+            Vector256<float> target = Vector256.Create(max);
+            for (; id <= logits.Length - Vector256<float>.Count; id += Vector256<float>.Count)
+            {
+                uint hits = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)id), target).ExtractMostSignificantBits();
+                if (hits != 0) return id + BitOperations.TrailingZeroCount(hits);
+            }
+        }
+        for (; ; id++)
             if (logits[id] == max) return id;
     }
 
     /// <summary>
     /// Temperature, min_p, top_k and top_p narrow the candidates; then u picks one by inverse CDF in
-    /// descending-probability order over what is left.
+    /// descending-probability order over what is left. min_p and top_k are decided on logits, so
+    /// exponentials are only taken for the tokens that survive them.
     /// </summary>
     private int Draw(ReadOnlySpan<float> logits, SamplingParams p, double u)
     {
-        int count = CollectCandidates(logits, p);
-        Span<float> weights = _weights.AsSpan(0, count);
+        float max = FiniteMax(logits);
+        int count = CollectCandidates(logits, max, p);
+        Span<float> keys = _weights.AsSpan(0, count);
         Span<int> ids = _ids.AsSpan(0, count);
 
         int topK = p.TopK;
         if (topK > 0 && topK < count)
         {
-            CandidateSelection.MoveHighestToFront(weights, ids, topK);
-            weights = weights[..topK];
+            // Ranking by logit is ranking by probability: exp is monotonic.
+            CandidateSelection.MoveHighestToFront(keys, ids, topK);
+            keys = keys[..topK];
             ids = ids[..topK];
         }
 
-        double keptMass = CandidateSelection.Sum(weights);
+        Span<float> weights = keys;
+        double keptMass = ToRelativeWeights(weights, max, (float)p.Temperature);
         if (p.TopP < 1.0)
         {
             // The kept set is a prefix in rank order: every candidate up to the one at which the mass
@@ -103,32 +125,48 @@ public sealed class Sampler
     }
 
     /// <summary>
-    /// Writes exp((logit - max) / T), each token's probability relative to the most likely one, into the
-    /// candidate spans, keeping only tokens that pass min_p (relative probability &gt;= min_p) and have
-    /// non-zero weight. Returns how many were kept; the most likely token always is.
+    /// Collects the tokens that pass min_p (and a superset of top_k) into the candidate spans and returns
+    /// how many. min_p keeps probability &gt;= min_p * top probability, i.e. (logit - max) / T &gt;= ln(min_p).
+    /// Tokens more than <see cref="NegligibleLogRatio"/> below the top are dropped even without min_p,
+    /// which also drops suppressed (-inf) tokens and keeps every kept weight a normal float, never 0.
     /// </summary>
-    private int CollectCandidates(ReadOnlySpan<float> logits, SamplingParams p)
+    private int CollectCandidates(ReadOnlySpan<float> logits, float max, SamplingParams p)
     {
-        float max = FiniteMax(logits);
-        Span<float> relative = _weights;
-        TensorPrimitives.Subtract(logits, max, relative);
-        TensorPrimitives.Divide(relative, (float)p.Temperature, relative);
-        TensorPrimitives.Exp(relative, relative);
+        double logRatio = p.MinP > 0 ? Math.Max(Math.Log(p.MinP), NegligibleLogRatio) : NegligibleLogRatio;
+        float bound = (float)(max + p.Temperature * logRatio);
+        return CandidateScan.Collect(logits, bound, p.TopK, _weights, _ids);
+    }
 
-        float minRelative = (float)p.MinP;
-        int count = 0;
-        for (int id = 0; id < relative.Length; id++)
+    /// <summary>
+    /// Turns candidate logits into weights in place: exp((logit - max) / T), the probability relative to
+    /// the most likely token (which gets 1). Returns their sum in double. One fused pass, since this runs
+    /// over the whole vocabulary when no filter narrows it.
+    /// </summary>
+    private static double ToRelativeWeights(Span<float> logits, float max, float temperature)
+    {
+        double sum = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            float w = relative[id];
-            if (w > 0 && w >= minRelative)
+            ref float start = ref MemoryMarshal.GetReference(logits);
+            Vector256<float> shift = Vector256.Create(max), scale = Vector256.Create(temperature);
+            Vector256<double> lowerSum = Vector256<double>.Zero, upperSum = Vector256<double>.Zero;
+            for (; i <= logits.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                // count <= id, so this compaction never overwrites a weight not yet read.
-                _weights[count] = w;
-                _ids[count] = id;
-                count++;
+                Vector256<float> w = Vector256.Exp((Vector256.LoadUnsafe(ref start, (nuint)i) - shift) / scale);
+                w.StoreUnsafe(ref start, (nuint)i);
+                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(w);
+                lowerSum += lower;
+                upperSum += upper;
             }
+            sum = Vector256.Sum(lowerSum + upperSum);
         }
-        return count;
+        for (; i < logits.Length; i++)
+        {
+            logits[i] = MathF.Exp((logits[i] - max) / temperature);
+            sum += logits[i];
+        }
+        return sum;
     }
 
     private static float FiniteMax(ReadOnlySpan<float> logits)

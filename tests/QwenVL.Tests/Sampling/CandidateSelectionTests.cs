@@ -57,4 +57,39 @@ public class CandidateSelectionTests
         // Everything before the position ranks above it: the kept prefix for top-p.
         Assert.Equal(ranked.Take(expectedRank).Order().ToArray(), ids.Take(position).Order().ToArray());
     }
+
+    [Fact]
+    public void FindCumulativeWeight_on_a_peaked_distribution_matches_a_sorted_cumulative_sum()
+    {
+        // A few heavy tokens over a long light tail: the shape the heavy-prefix shortcut is for.
+        // Targets sweep the whole range, so both the shortcut and the fall-back path are taken.
+        const int count = 20_000;
+        var rng = new Random(4);
+        var original = new float[count];
+        for (int i = 0; i < count; i++) original[i] = MathF.Exp((float)(rng.NextDouble() * 8 - 12));
+        for (int i = 0; i < 40; i++) original[rng.Next(count)] = (float)rng.NextDouble();
+        original[rng.Next(count)] = 1f;
+        int[] originalIds = Enumerable.Range(0, count).ToArray();
+
+        int[] ranked = IdsInRankOrder(original, originalIds);
+        var cumulative = new double[count];
+        double running = 0;
+        for (int r = 0; r < count; r++) cumulative[r] = running += original[ranked[r]];
+
+        var weights = new float[count];
+        var ids = new int[count];
+        for (int k = 0; k < 200; k++)
+        {
+            double target = (k + 0.5) / 200 * running;
+            int expectedRank = Array.FindIndex(cumulative, c => c >= target);
+            original.CopyTo(weights, 0);
+            originalIds.CopyTo(ids, 0);
+
+            int position = CandidateSelection.FindCumulativeWeight(weights, ids, target, out double massThrough);
+
+            Assert.Equal(ranked[expectedRank], ids[position]);
+            Assert.Equal(cumulative[expectedRank], massThrough, 1e-6);
+            Assert.Equal(ranked.Take(expectedRank).Order().ToArray(), ids.Take(position).Order().ToArray());
+        }
+    }
 }

@@ -1,0 +1,16 @@
+namespace QwenVL.Runtime.Sampling;
+
+/// <summary>
+/// Everything a <see cref="Sampler"/> needs about one sequence at one step.
+/// </summary>
+/// <param name="Params">The request's validated sampling parameters.</param>
+/// <param name="PromptTokens">The prompt, for the repetition penalty.</param>
+/// <param name="OutputTokens">Tokens generated so far; its length is the step index fed to <see cref="SamplingRandom"/>.</param>
+/// <param name="Seed">This sequence's seed, already resolved by the caller (request seed, or a fresh one; distinct per choice when n &gt; 1).</param>
+/// <param name="StopTokenIds">EOS ids plus the request's stop_token_ids; these are suppressed while the output is shorter than min_tokens.</param>
+public readonly record struct SamplingContext(
+    SamplingParams Params,
+    ReadOnlyMemory<int> PromptTokens,
+    ReadOnlyMemory<int> OutputTokens,
+    ulong Seed,
+    ReadOnlyMemory<int> StopTokenIds);

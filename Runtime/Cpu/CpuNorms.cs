@@ -19,4 +19,20 @@ public static class CpuNorms
             TensorPrimitives.Multiply(dst, weight, dst);
         }
     }
+
+    /// <summary>y = (x − mean) / sqrt(var + eps) · w + b, per row (biased variance, as torch's LayerNorm).</summary>
+    public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps, Span<float> y)
+    {
+        int h = weight.Length;
+        for (int r = 0; r < x.Length / h; r++)
+        {
+            var row = x.Slice(r * h, h);
+            var dst = y.Slice(r * h, h);
+            float mean = TensorPrimitives.Sum(row) / h;
+            TensorPrimitives.Subtract(row, mean, dst);
+            float variance = TensorPrimitives.SumOfSquares(dst) / h;
+            TensorPrimitives.Multiply(dst, 1f / MathF.Sqrt(variance + eps), dst);
+            TensorPrimitives.FusedMultiplyAdd(dst, weight, bias, dst);
+        }
+    }
 }

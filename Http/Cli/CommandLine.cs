@@ -1,6 +1,6 @@
 namespace QwenVL.Http.Cli;
 
-/// <summary>The `qwenvl` command: picks the subcommand.</summary>
+/// <summary>The `qwenvl` command: picks the subcommand; bad input exits with 2 and the reason on stderr.</summary>
 public static class CommandLine
 {
     public const string Usage = """
@@ -12,24 +12,26 @@ public static class CommandLine
                    [--max-model-len N] [--block-size N] [--kv-cache-mib N]
         """;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.In, Console.Out, Console.Error);
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            Console.Out.WriteLine(Usage);
+            await (args.Length == 0 ? stderr : stdout).WriteLineAsync(Usage);
             return args.Length == 0 ? 2 : 0;
         }
         try
         {
             return args[0] switch
             {
-                "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), Console.In, Console.Out),
+                "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), stdin, stdout),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }
         catch (CliException e)
         {
-            Console.Error.WriteLine($"qwenvl: {e.Message}");
+            await stderr.WriteLineAsync($"qwenvl: {e.Message}");
             return 2;
         }
     }

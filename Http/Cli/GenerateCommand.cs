@@ -61,7 +61,7 @@ public static class GenerateCommand
         {
             return LoadedModel.Open(path, options.Int("max-model-len"), options.Int("block-size") ?? 16);
         }
-        catch (CheckpointException e)
+        catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException)
         {
             throw new CliException(e.Message);
         }

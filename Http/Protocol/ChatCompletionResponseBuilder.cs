@@ -25,5 +25,6 @@ public sealed class ChatCompletionResponseBuilder(QwenTokenizer tokenizer)
 
     private string TokenText(int id) => tokenizer.Decode([id]);
 
-    private int[] Bytes(int id) => tokenizer.TokenBytes(id).Select(b => (int)b).ToArray();
+    // The embedding table is wider than the tokenizer's vocabulary; ids past it have no text.
+    private int[] Bytes(int id) => id < tokenizer.VocabSize ? tokenizer.TokenBytes(id).Select(b => (int)b).ToArray() : [];
 }

@@ -16,7 +16,7 @@ test:
 	$(DOTNET) test $(SLN) -c $(CONFIG) -nologo --logger "console;verbosity=normal"
 
 run:
-	$(DOTNET) run --project Http -c $(CONFIG) -- generate --model $(MODEL) --request $(REQUEST)
+	$(DOTNET) run --project Http -c $(CONFIG) -- generate --model $(abspath $(MODEL)) --request $(abspath $(REQUEST))
 
 clean:
 	$(DOTNET) clean $(SLN) -c $(CONFIG) -nologo

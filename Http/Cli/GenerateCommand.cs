@@ -18,7 +18,7 @@ public static class GenerateCommand
         var request = ParseRequest(body);
         using var model = OpenModel(modelPath, options);
         var response = Run(model, request, options.Int("kv-cache-mib"));
-        await stdout.WriteLineAsync(JsonSerializer.Serialize(response, ProtocolJsonContext.Default.ChatCompletionResponse));
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(response, ProtocolJson.Context.ChatCompletionResponse));
         return 0;
     }
 
@@ -71,7 +71,7 @@ public static class GenerateCommand
     {
         try
         {
-            return JsonSerializer.Deserialize(body, ProtocolJsonContext.Default.ChatCompletionRequest)
+            return JsonSerializer.Deserialize(body, ProtocolJson.Context.ChatCompletionRequest)
                 ?? throw new CliException("the request body is null");
         }
         catch (JsonException e)

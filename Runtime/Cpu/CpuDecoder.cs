@@ -64,8 +64,23 @@ public sealed class CpuDecoder
                 Array.Copy(_w.Embedding, (long)id * h, x, (long)row * h, h);
                 row++;
             }
+            SpliceImages(s, x, row - s.TokenIds.Length);
         }
         return x;
+    }
+
+    /// <summary>Image embeddings take the place of the &lt;|image_pad|&gt; tokens' embeddings.</summary>
+    private void SpliceImages(SequenceStep s, float[] x, int firstRow)
+    {
+        if (s.Images == null) return;
+        int h = _c.HiddenSize;
+        foreach (var image in s.Images)
+        {
+            if (image.Embeddings.Width != h) throw new ArgumentException($"image embeddings are {image.Embeddings.Width} wide, the model's hidden size is {h}");
+            if (image.StepOffset < 0 || image.StepOffset + image.Rows > s.TokenIds.Length || image.FirstRow + image.Rows > image.Embeddings.Tokens)
+                throw new ArgumentException($"image slice at {image.StepOffset}+{image.Rows} does not fit the step of {s.TokenIds.Length} tokens");
+            Array.Copy(image.Embeddings.Values, (long)image.FirstRow * h, x, (long)(firstRow + image.StepOffset) * h, (long)image.Rows * h);
+        }
     }
 
     private void RunLayer(int l, StepBatch batch, CpuKvCache cache, float[] x, LayerScratch s)

@@ -2,6 +2,7 @@ using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Runtime.Cpu;
 
@@ -14,6 +15,7 @@ public sealed class CpuExecutor : IModelExecutor
     public const int DefaultBlockSize = 16;
 
     private readonly CpuDecoder _decoder;
+    private readonly CpuVisionTower? _vision;
     private readonly Sampler _sampler;
     private CpuKvCache? _cache;
 
@@ -21,10 +23,11 @@ public sealed class CpuExecutor : IModelExecutor
     public long KvCacheBytesPerBlock { get; }
     public CpuKvCache Cache => _cache ?? throw new InvalidOperationException("AllocateKvCache has not been called");
 
-    public CpuExecutor(CpuWeights weights, int blockSize = DefaultBlockSize, int? maxModelLength = null)
+    public CpuExecutor(CpuWeights weights, CpuVisionWeights? vision = null, int blockSize = DefaultBlockSize, int? maxModelLength = null)
     {
         var c = weights.Config;
         _decoder = new CpuDecoder(weights);
+        _vision = vision == null ? null : new CpuVisionTower(vision);
         _sampler = new Sampler(c.VocabSize);
         Spec = new ModelSpec(c, blockSize, maxModelLength ?? c.MaxPositionEmbeddings);
         KvCacheBytesPerBlock = CpuKvCache.BytesPerBlock(c.NumLayers, blockSize, c.NumKvHeads, c.HeadDim);
@@ -33,7 +36,8 @@ public sealed class CpuExecutor : IModelExecutor
     public static CpuExecutor Load(ModelDirectory model, int blockSize = DefaultBlockSize, int? maxModelLength = null)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(model.Path);
-        return new CpuExecutor(CpuWeights.Load(checkpoint, model.Config.Text), blockSize, maxModelLength);
+        return new CpuExecutor(CpuWeights.Load(checkpoint, model.Config.Text), CpuVisionWeights.Load(checkpoint, model.Config.Vision),
+            blockSize, maxModelLength);
     }
 
     public int AllocateKvCache(long bytes)
@@ -43,6 +47,14 @@ public sealed class CpuExecutor : IModelExecutor
         if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block ({KvCacheBytesPerBlock} bytes each)");
         _cache = new CpuKvCache(c.NumLayers, blocks, Spec.BlockSize, c.NumKvHeads, c.HeadDim);
         return blocks;
+    }
+
+    public ImageEmbeddings EncodeImage(PixelPatches image)
+    {
+        if (_vision == null) throw new InvalidOperationException("this executor was built without the vision tower");
+        var values = _vision.Encode(image);
+        int width = Spec.Text.HiddenSize;
+        return new ImageEmbeddings(values, values.Length / width, width);
     }
 
     public StepResult Execute(StepBatch batch)

@@ -1,3 +1,5 @@
+using QwenVL.Runtime.Vision;
+
 namespace QwenVL.Runtime.Execution;
 
 /// <summary>
@@ -13,6 +15,9 @@ public interface IModelExecutor : IDisposable
 
     /// <summary>Reserves the KV cache within <paramref name="bytes"/>; returns how many blocks it holds.</summary>
     int AllocateKvCache(long bytes);
+
+    /// <summary>Runs the vision tower over one image; the result is spliced in by later steps.</summary>
+    ImageEmbeddings EncodeImage(PixelPatches image);
 
     /// <summary>One forward step over every sequence of the batch; samples where a step asks for it.</summary>
     StepResult Execute(StepBatch batch);

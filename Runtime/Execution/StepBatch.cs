@@ -20,7 +20,8 @@ public sealed record StepBatch(IReadOnlyList<SequenceStep> Sequences)
 /// One sequence's part of a step. Its tokens occupy absolute positions
 /// [ContextLength, ContextLength + TokenIds.Length) in the KV cache, addressed through BlockTable.
 /// Positions holds the M-RoPE ids plane-major: t[0..n), then h[0..n), then w[0..n).
-/// Sampling is null for a prefill chunk that is not the prompt's last.
+/// Sampling is null for a prefill chunk that is not the prompt's last. Images lists the image
+/// embeddings that stand in for this chunk's &lt;|image_pad|&gt; tokens (empty for text).
 /// </summary>
 public sealed record SequenceStep(
     long SequenceId,
@@ -28,7 +29,8 @@ public sealed record SequenceStep(
     int[] Positions,
     int[] BlockTable,
     int ContextLength,
-    SamplingContext? Sampling)
+    SamplingContext? Sampling,
+    IReadOnlyList<ImageSlice>? Images = null)
 {
     public int EndPosition => ContextLength + TokenIds.Length;
 }

@@ -18,8 +18,12 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
     /// <summary>Blocks this generator hands out; the executor's cache must hold at least this many.</summary>
     public int BlocksAvailable { get; set; } = int.MaxValue;
 
-    public IReadOnlyList<GeneratedChoice> Generate(PromptInput prompt, SamplingParams p)
+    /// <param name="images">the vision tower's output for each of the prompt's images, in order</param>
+    public IReadOnlyList<GeneratedChoice> Generate(PromptInput prompt, SamplingParams p, IReadOnlyList<ImageEmbeddings>? images = null)
     {
+        images ??= [];
+        if (images.Count != prompt.Images.Count)
+            throw new ArgumentException($"the prompt has {prompt.Images.Count} image(s) but {images.Count} embedding(s) were given");
         p.Validate();
         int maxLength = executor.Spec.MaxModelLength;
         if (prompt.Tokens.Length >= maxLength)
@@ -31,7 +35,7 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
         for (int i = 0; i < p.N; i++)
             sequences[i] = new GeneratingSequence(i, TakeBlocks(prompt.Tokens.Length + maxTokens), SeedFor(p, i), tokenizer);
         var matcher = new StopStringMatcher(p.Stop);
-        var first = Prefill(prompt, p, sequences, stopIds);
+        var first = Prefill(prompt, p, sequences, stopIds, images);
         for (int i = 0; i < sequences.Length; i++) Accept(sequences[i], first[i]!.Value, p, stopIds, matcher, maxTokens);
         while (true)
         {
@@ -44,7 +48,8 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
         return sequences.Select(s => s.ToChoice()).ToArray();
     }
 
-    private SampledToken?[] Prefill(PromptInput prompt, SamplingParams p, GeneratingSequence[] sequences, int[] stopIds)
+    private SampledToken?[] Prefill(PromptInput prompt, SamplingParams p, GeneratingSequence[] sequences, int[] stopIds,
+        IReadOnlyList<ImageEmbeddings> images)
     {
         int total = prompt.Tokens.Length;
         SampledToken?[] last = [];
@@ -54,8 +59,9 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
             bool final = start + count == total;
             var tokens = prompt.Tokens.AsSpan(start, count).ToArray();
             var positions = Positions.MRopePositions.Slice(prompt.Positions, total, start, count);
+            var slices = prompt.ImageSlicesFor(start, count, images);
             var steps = sequences.Select(s => new SequenceStep(s.Index, tokens, positions, s.BlockTable, start,
-                final ? Context(prompt, p, s, stopIds) : null)).ToArray();
+                final ? Context(prompt, p, s, stopIds) : null, slices)).ToArray();
             last = executor.Execute(new StepBatch(steps)).Tokens;
         }
         return last;

@@ -27,10 +27,10 @@ public sealed class CpuDecoder
     /// the last token of the first sequence the hidden state entering each layer and the final one,
     /// as transformers' output_hidden_states reports them.
     /// </summary>
-    public float[] Forward(StepBatch batch, CpuKvCache cache, List<float[]>? trace = null)
+    public float[] Forward(StepBatch batch, CpuKvCache cache, Func<ImageKey, ImageEmbeddings> images, List<float[]>? trace = null)
     {
         int n = batch.TokenCount, h = _c.HiddenSize;
-        var x = Embed(batch);
+        var x = Embed(batch, images);
         int traceRow = batch.Sequences[0].TokenIds.Length - 1;
         var scratch = new LayerScratch(n, _c);
         for (int l = 0; l < _w.Layers.Length; l++)
@@ -52,7 +52,7 @@ public sealed class CpuDecoder
         return logits;
     }
 
-    private float[] Embed(StepBatch batch)
+    private float[] Embed(StepBatch batch, Func<ImageKey, ImageEmbeddings> images)
     {
         int h = _c.HiddenSize, row = 0;
         var x = new float[batch.TokenCount * h];
@@ -64,22 +64,23 @@ public sealed class CpuDecoder
                 Array.Copy(_w.Embedding, (long)id * h, x, (long)row * h, h);
                 row++;
             }
-            SpliceImages(s, x, row - s.TokenIds.Length);
+            SpliceImages(s, x, row - s.TokenIds.Length, images);
         }
         return x;
     }
 
     /// <summary>Image embeddings take the place of the &lt;|image_pad|&gt; tokens' embeddings.</summary>
-    private void SpliceImages(SequenceStep s, float[] x, int firstRow)
+    private void SpliceImages(SequenceStep s, float[] x, int firstRow, Func<ImageKey, ImageEmbeddings> images)
     {
         if (s.Images == null) return;
         int h = _c.HiddenSize;
-        foreach (var image in s.Images)
+        foreach (var slice in s.Images)
         {
-            if (image.Embeddings.Width != h) throw new ArgumentException($"image embeddings are {image.Embeddings.Width} wide, the model's hidden size is {h}");
-            if (image.StepOffset < 0 || image.StepOffset + image.Rows > s.TokenIds.Length || image.FirstRow + image.Rows > image.Embeddings.Tokens)
-                throw new ArgumentException($"image slice at {image.StepOffset}+{image.Rows} does not fit the step of {s.TokenIds.Length} tokens");
-            Array.Copy(image.Embeddings.Values, (long)image.FirstRow * h, x, (long)(firstRow + image.StepOffset) * h, (long)image.Rows * h);
+            var embeddings = images(slice.Key);
+            if (embeddings.Width != h) throw new ArgumentException($"image embeddings are {embeddings.Width} wide, the model's hidden size is {h}");
+            if (slice.StepOffset < 0 || slice.StepOffset + slice.Rows > s.TokenIds.Length || slice.FirstRow + slice.Rows > embeddings.Tokens)
+                throw new ArgumentException($"image slice at {slice.StepOffset}+{slice.Rows} does not fit the step of {s.TokenIds.Length} tokens");
+            Array.Copy(embeddings.Values, (long)slice.FirstRow * h, x, (long)(firstRow + slice.StepOffset) * h, (long)slice.Rows * h);
         }
     }
 

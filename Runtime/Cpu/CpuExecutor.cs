@@ -17,6 +17,7 @@ public sealed class CpuExecutor : IModelExecutor
     private readonly CpuDecoder _decoder;
     private readonly CpuVisionTower? _vision;
     private readonly Sampler _sampler;
+    private readonly Dictionary<ImageKey, ImageEmbeddings> _images = new();
     private CpuKvCache? _cache;
 
     public ModelSpec Spec { get; }
@@ -49,6 +50,8 @@ public sealed class CpuExecutor : IModelExecutor
         return blocks;
     }
 
+    public int CachedImageCount => _images.Count;
+
     public ImageEmbeddings EncodeImage(PixelPatches image)
     {
         if (_vision == null) throw new InvalidOperationException("this executor was built without the vision tower");
@@ -59,6 +62,7 @@ public sealed class CpuExecutor : IModelExecutor
 
     public StepResult Execute(StepBatch batch)
     {
+        EncodeNewImages(batch);
         var logits = LastTokenLogits(batch, sampledOnly: true, out var rows);
         var tokens = new SampledToken?[batch.Sequences.Count];
         int vocab = Spec.VocabSize;
@@ -67,7 +71,14 @@ public sealed class CpuExecutor : IModelExecutor
             var ctx = batch.Sequences[rows[i]].Sampling!.Value;
             tokens[rows[i]] = _sampler.Sample(logits.AsSpan(i * vocab, vocab), in ctx);
         }
+        foreach (var key in batch.Release ?? []) _images.Remove(key);
         return new StepResult(tokens);
+    }
+
+    private void EncodeNewImages(StepBatch batch)
+    {
+        foreach (var image in batch.Encode ?? [])
+            if (!_images.ContainsKey(image.Key)) _images[image.Key] = EncodeImage(image.Patches);
     }
 
     /// <summary>
@@ -76,7 +87,8 @@ public sealed class CpuExecutor : IModelExecutor
     /// </summary>
     public float[] LastTokenLogits(StepBatch batch, bool sampledOnly, out int[] rows, List<float[]>? trace = null)
     {
-        var hidden = _decoder.Forward(batch, Cache, trace);
+        EncodeNewImages(batch);
+        var hidden = _decoder.Forward(batch, Cache, ResolveImage, trace);
         var chosen = new List<int>();
         for (int i = 0; i < batch.Sequences.Count; i++)
             if (!sampledOnly || batch.Sequences[i].Sampling != null) chosen.Add(i);
@@ -87,5 +99,12 @@ public sealed class CpuExecutor : IModelExecutor
         return _decoder.Logits(selected, rows.Length);
     }
 
-    public void Dispose() => _cache = null;
+    private ImageEmbeddings ResolveImage(ImageKey key) =>
+        _images.TryGetValue(key, out var e) ? e : throw new ArgumentException($"image {key} was not encoded (or was released) before the step that uses it");
+
+    public void Dispose()
+    {
+        _cache = null;
+        _images.Clear();
+    }
 }

@@ -1,5 +1,3 @@
-using QwenVL.Runtime.Vision;
-
 namespace QwenVL.Runtime.Execution;
 
 /// <summary>
@@ -16,9 +14,12 @@ public interface IModelExecutor : IDisposable
     /// <summary>Reserves the KV cache within <paramref name="bytes"/>; returns how many blocks it holds.</summary>
     int AllocateKvCache(long bytes);
 
-    /// <summary>Runs the vision tower over one image; the result is spliced in by later steps.</summary>
-    ImageEmbeddings EncodeImage(PixelPatches image);
+    /// <summary>How many image embeddings the executor holds now (encoded and not yet released).</summary>
+    int CachedImageCount { get; }
 
-    /// <summary>One forward step over every sequence of the batch; samples where a step asks for it.</summary>
+    /// <summary>
+    /// One forward step: encodes the batch's new images, runs every sequence's chunk, samples where a
+    /// sequence asks for it, then releases the images the batch lists.
+    /// </summary>
     StepResult Execute(StepBatch batch);
 }

@@ -2,8 +2,15 @@ using QwenVL.Runtime.Sampling;
 
 namespace QwenVL.Runtime.Execution;
 
-/// <summary>One forward step: a chunk of tokens for each scheduled sequence.</summary>
-public sealed record StepBatch(IReadOnlyList<SequenceStep> Sequences)
+/// <summary>
+/// One forward step: a chunk of tokens for each scheduled sequence. Before the step the executor runs
+/// the vision tower over <paramref name="Encode"/> and keeps the embeddings until a step lists their
+/// key in <paramref name="Release"/> (after it ran): the scheduler decides what the encoder cache holds.
+/// </summary>
+public sealed record StepBatch(
+    IReadOnlyList<SequenceStep> Sequences,
+    IReadOnlyList<ImageToEncode>? Encode = null,
+    IReadOnlyList<ImageKey>? Release = null)
 {
     public int TokenCount
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Text;
+using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Runtime.Generation;
 
@@ -18,12 +19,12 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
     /// <summary>Blocks this generator hands out; the executor's cache must hold at least this many.</summary>
     public int BlocksAvailable { get; set; } = int.MaxValue;
 
-    /// <param name="images">the vision tower's output for each of the prompt's images, in order</param>
-    public IReadOnlyList<GeneratedChoice> Generate(PromptInput prompt, SamplingParams p, IReadOnlyList<ImageEmbeddings>? images = null)
+    /// <param name="images">the preprocessed patches of each of the prompt's images, in order</param>
+    public IReadOnlyList<GeneratedChoice> Generate(PromptInput prompt, SamplingParams p, IReadOnlyList<PixelPatches>? images = null)
     {
         images ??= [];
         if (images.Count != prompt.Images.Count)
-            throw new ArgumentException($"the prompt has {prompt.Images.Count} image(s) but {images.Count} embedding(s) were given");
+            throw new ArgumentException($"the prompt has {prompt.Images.Count} image(s) but {images.Count} were given");
         p.Validate();
         int maxLength = executor.Spec.MaxModelLength;
         if (prompt.Tokens.Length >= maxLength)
@@ -49,8 +50,11 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
     }
 
     private SampledToken?[] Prefill(PromptInput prompt, SamplingParams p, GeneratingSequence[] sequences, int[] stopIds,
-        IReadOnlyList<ImageEmbeddings> images)
+        IReadOnlyList<PixelPatches> images)
     {
+        var keys = images.Select(ImageKey.Of).ToArray();
+        // The images are encoded with the first chunk and released after the last: decoding never needs them.
+        var encode = images.Select((patches, i) => new ImageToEncode(keys[i], patches)).ToArray();
         int total = prompt.Tokens.Length;
         SampledToken?[] last = [];
         for (int start = 0; start < total; start += prefillChunk)
@@ -59,10 +63,10 @@ public sealed class OfflineGenerator(IModelExecutor executor, QwenTokenizer toke
             bool final = start + count == total;
             var tokens = prompt.Tokens.AsSpan(start, count).ToArray();
             var positions = Positions.MRopePositions.Slice(prompt.Positions, total, start, count);
-            var slices = prompt.ImageSlicesFor(start, count, images);
+            var slices = prompt.ImageSlicesFor(start, count, keys);
             var steps = sequences.Select(s => new SequenceStep(s.Index, tokens, positions, s.BlockTable, start,
                 final ? Context(prompt, p, s, stopIds) : null, slices)).ToArray();
-            last = executor.Execute(new StepBatch(steps)).Tokens;
+            last = executor.Execute(new StepBatch(steps, start == 0 ? encode : null, final ? keys : null)).Tokens;
         }
         return last;
     }

@@ -41,7 +41,7 @@ public sealed record PromptInput(int[] Tokens, int[] Positions, int RopeDelta, I
     }
 
     /// <summary>The image rows that stand in for tokens [start, start + count) of the prompt.</summary>
-    public IReadOnlyList<ImageSlice> ImageSlicesFor(int start, int count, IReadOnlyList<ImageEmbeddings> embeddings)
+    public IReadOnlyList<ImageSlice> ImageSlicesFor(int start, int count, IReadOnlyList<ImageKey> keys)
     {
         if (Images.Count == 0) return [];
         var slices = new List<ImageSlice>();
@@ -49,10 +49,7 @@ public sealed record PromptInput(int[] Tokens, int[] Positions, int RopeDelta, I
         {
             int from = Math.Max(start, span.Start), to = Math.Min(start + count, span.End);
             if (from >= to) continue;
-            var image = embeddings[span.Image];
-            if (image.Tokens != span.Length)
-                throw new ArgumentException($"image {span.Image + 1} has {image.Tokens} embeddings for {span.Length} image tokens");
-            slices.Add(new ImageSlice(from - start, image, from - span.Start, to - from));
+            slices.Add(new ImageSlice(from - start, keys[span.Image], from - span.Start, to - from));
         }
         return slices;
     }

@@ -62,7 +62,8 @@ public class VisionParityTests(ITestOutputHelper output)
         var chat = TinyReference.Instance.Chat(name);
         using var executor = TinyModel.NewExecutor();
         var patches = Patches(chat);
-        var images = patches.Select(executor.EncodeImage).ToArray();
+        var keys = patches.Select(ImageKey.Of).ToArray();
+        var encode = patches.Select((p, i) => new ImageToEncode(keys[i], p)).ToArray();
         var prompt = Prompt(chat, patches);
         int[] table = [5, 1, 9, 3, 7];
         float[] logits = [];
@@ -71,8 +72,8 @@ public class VisionParityTests(ITestOutputHelper output)
         {
             int n = Math.Min(chunk, prompt.Tokens.Length - start);
             var step = new SequenceStep(0, prompt.Tokens[start..(start + n)], MRopePositions.Slice(prompt.Positions, prompt.Tokens.Length, start, n),
-                table, start, null, prompt.ImageSlicesFor(start, n, images));
-            logits = executor.LastTokenLogits(new StepBatch([step]), sampledOnly: false, out _);
+                table, start, null, prompt.ImageSlicesFor(start, n, keys));
+            logits = executor.LastTokenLogits(new StepBatch([step], start == 0 ? encode : null), sampledOnly: false, out _);
         }
         double err = ParityMath.MaxAbsDiff(logits, TinyReference.Instance.Floats(name + ".last_logits"));
         output.WriteLine($"{name} last logits max abs error {err:E3}");
@@ -86,9 +87,9 @@ public class VisionParityTests(ITestOutputHelper output)
         var chat = TinyReference.Instance.Chat(name);
         var executor = TinyModel.NewExecutor(blocks: 64);
         var patches = Patches(chat);
-        var images = patches.Select(executor.EncodeImage).ToArray();
         var generator = new OfflineGenerator(executor, SharedTokenizer.Instance, [151645, 151643], prefillChunk: 32);
-        var choice = generator.Generate(Prompt(chat, patches), new SamplingParams { Temperature = 0, MaxTokens = 12, MinTokens = 12 }, images).Single();
+        var choice = generator.Generate(Prompt(chat, patches), new SamplingParams { Temperature = 0, MaxTokens = 12, MinTokens = 12 }, patches).Single();
+        Assert.Equal(0, executor.CachedImageCount);
         Assert.Equal(chat.GreedyTokens, choice.TokenIds);
     }
 }

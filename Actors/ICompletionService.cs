@@ -1,0 +1,28 @@
+using QwenVL.Actors.Messages;
+
+namespace QwenVL.Actors;
+
+/// <summary>
+/// The serving system as the HTTP edge sees it: submit a request, read its events. Cancelling the
+/// token (a client gone) aborts the request and frees its KV blocks. Implemented by the local replica
+/// and, in a cluster, by the router that forwards to the least-loaded replica.
+/// </summary>
+public interface ICompletionService
+{
+    IAsyncEnumerable<CompletionEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken);
+
+    Task<ReplicaStatus> GetStatusAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A replica's load and counters, as /metrics and the status log report them.</summary>
+public sealed record ReplicaStatus(
+    int Running,
+    int Waiting,
+    double KvCacheUsage,
+    long PrefixCacheQueries,
+    long PrefixCacheHits,
+    long PromptTokens,
+    long GenerationTokens,
+    long Preemptions,
+    int TotalBlocks,
+    int FreeBlocks);

@@ -9,7 +9,16 @@ public static class CommandLine
         commands:
           generate --model DIR --request FILE|-   run one chat.completions request body to completion and
                                                   print the chat.completion response (JSON) on stdout
-                   [--max-model-len N] [--block-size N] [--kv-cache-mib N]
+                   [--max-model-len N] [--block-size N] [--kv-cache-mib N] [image options]
+
+        image options:
+          --allowed-local-media-path DIR  requests may read image files under DIR (file:// URLs or absolute
+                                          paths); without it local files are refused
+          --limit-mm-per-prompt JSON      at most N images in one request, written {"image": N}; no limit by default
+          --disable-remote-media          turns off fetching http:// and https:// image URLs (data: URLs and
+                                          allowed local files still work)
+          --min-pixels N, --max-pixels N  the server's pixel bounds for one image (default: the model's
+                                          preprocessor_config.json); bounds a request sets are clamped into them
         """;
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.In, Console.Out, Console.Error);

@@ -14,6 +14,8 @@ public static class GenerateCommand
     {
         var modelPath = options.Required("model");
         var requestPath = options.Required("request");
+        // Parsed before the model loads, so a mistyped image option fails fast.
+        var imageOptions = ImageInputOptions.FromCli(options);
         var body = requestPath == "-" ? await stdin.ReadToEndAsync() : await ReadFileAsync(requestPath);
         var request = ParseRequest(body);
         using var model = OpenModel(modelPath, options);

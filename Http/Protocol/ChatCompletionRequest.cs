@@ -27,6 +27,8 @@ public sealed class ChatCompletionRequest
     public bool? IgnoreEos { get; set; }
     public bool? Stream { get; set; }
     public bool? SkipSpecialTokens { get; set; }
+    /// <summary>vLLM's per-request arguments for the multimodal processor; Qwen2-VL's image pixel bounds.</summary>
+    public MmProcessorKwargsDto? MmProcessorKwargs { get; set; }
 }
 
 /// <summary>One message; content is a string, null, or an array of typed parts.</summary>

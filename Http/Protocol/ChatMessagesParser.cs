@@ -3,7 +3,11 @@ using QwenVL.Runtime.Text;
 
 namespace QwenVL.Http.Protocol;
 
-/// <summary>Turns the request's messages into chat messages, naming the offending field on bad input.</summary>
+/// <summary>
+/// Turns the request's messages into chat messages, naming the offending field on bad input. Content part k of
+/// message i becomes part k of chat message i, so positions found in the result name the request's fields.
+/// Images are taken in any role, as vLLM takes them.
+/// </summary>
 public static class ChatMessagesParser
 {
     private static readonly HashSet<string> Roles = ["system", "user", "assistant"];
@@ -52,9 +56,54 @@ public static class ChatMessagesParser
                     throw new InvalidRequestException($"{field}.text must be a string", $"{field}.text");
                 return new TextPart(text.GetString()!);
             case "image_url":
-                throw new InvalidRequestException($"{field}: image inputs are not supported by this build yet", field);
+                return ParseImagePart(part, field);
             default:
                 throw new InvalidRequestException($"{field}.type '{type.GetString()}' is not supported (use 'text' or 'image_url')", $"{field}.type");
         }
     }
+
+    /// <summary>
+    /// <c>{"type": "image_url", "image_url": {"url": ..., "detail"?, "min_pixels"?, "max_pixels"?}}</c>. The pixel
+    /// bounds may also sit on the part itself, as Qwen's API writes them. detail (OpenAI's resolution hint) is ignored,
+    /// as vLLM ignores it: the pixel bounds decide the resolution.
+    /// </summary>
+    private static ImagePart ParseImagePart(JsonElement part, string field)
+    {
+        string imageField = field + ".image_url";
+        if (!part.TryGetProperty("image_url", out var image) || image.ValueKind == JsonValueKind.Null)
+            throw new InvalidRequestException($"{imageField} is required in a part of type 'image_url'", imageField);
+        if (image.ValueKind != JsonValueKind.Object)
+            throw new InvalidRequestException(
+                $"{imageField} must be an object with a 'url' field, got {KindOf(image)}", imageField);
+        string urlField = imageField + ".url";
+        if (!image.TryGetProperty("url", out var url) || url.ValueKind != JsonValueKind.String || url.GetString() is not { Length: > 0 } text)
+            throw new InvalidRequestException($"{urlField} must be a non-empty string", urlField);
+
+        int? min = PixelBound(part, image, field, "min_pixels");
+        int? max = PixelBound(part, image, field, "max_pixels");
+        if (min > max)
+            throw new InvalidRequestException($"{field}: min_pixels ({min}) is above max_pixels ({max})", field);
+        return new ImagePart(text, min, max);
+    }
+
+    private static int? PixelBound(JsonElement part, JsonElement image, string field, string name)
+    {
+        int? inner = PixelCountField.Read(PropertyOrNull(image, name), $"{field}.image_url.{name}");
+        int? outer = PixelCountField.Read(PropertyOrNull(part, name), $"{field}.{name}");
+        if (inner != null && outer != null && inner != outer)
+            throw new InvalidRequestException(
+                $"{field}.{name} ({outer}) and {field}.image_url.{name} ({inner}) disagree; set only one", $"{field}.{name}");
+        return inner ?? outer;
+    }
+
+    private static JsonElement? PropertyOrNull(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value : null;
+
+    private static string KindOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => "a number",
+        _ => element.ValueKind.ToString().ToLowerInvariant(),
+    };
 }

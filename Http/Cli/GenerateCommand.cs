@@ -3,7 +3,7 @@ using QwenVL.Http.Composition;
 using QwenVL.Http.Protocol;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Generation;
-using QwenVL.Runtime.Text;
+using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Http.Cli;
 
@@ -19,21 +19,26 @@ public static class GenerateCommand
         var body = requestPath == "-" ? await stdin.ReadToEndAsync() : await ReadFileAsync(requestPath);
         var request = ParseRequest(body);
         using var model = OpenModel(modelPath, options);
-        var response = Run(model, request, options.Int("kv-cache-mib"));
+        var response = await RunAsync(model, request, imageOptions, options.Int("kv-cache-mib"));
         await stdout.WriteLineAsync(JsonSerializer.Serialize(response, ProtocolJson.Context.ChatCompletionResponse));
         return 0;
     }
 
-    public static ChatCompletionResponse Run(LoadedModel model, ChatCompletionRequest request, int? kvCacheMib = null)
+    public static async Task<ChatCompletionResponse> RunAsync(LoadedModel model, ChatCompletionRequest request, ImageInputOptions imageOptions,
+        int? kvCacheMib = null)
     {
         try
         {
             var messages = ChatMessagesParser.Parse(request.Messages);
             var sampling = SamplingParamsMapper.Map(request, model.Directory.Generation);
-            var prompt = PromptInput.FromText(model.Tokenizer.Encode(ChatTemplate.Render(messages)));
+            var preprocessor = model.Directory.Preprocessor;
+            var imageInputs = ImageInputMapper.Map(messages, request.MmProcessorKwargs, imageOptions.Limits, imageOptions.ServerPixelBounds(preprocessor));
+            using var images = new ImageInputPreparer(preprocessor, imageOptions.Sources);
+            var prepared = await new PromptPreparer(model.Tokenizer, images, model.Directory.Config).PrepareChatAsync(messages, imageInputs, default);
+            var prompt = prepared.Prompt;
             var generator = new OfflineGenerator(model.Executor, model.Tokenizer, model.EosTokenIds);
             generator.BlocksAvailable = AllocateCache(model, prompt.Tokens.Length, sampling.MaxTokens, sampling.N, kvCacheMib);
-            var choices = generator.Generate(prompt, sampling);
+            var choices = generator.Generate(prompt, sampling, prepared.Images);
             var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
             return new ChatCompletionResponseBuilder(model.Tokenizer)
                 .Build(id, request.Model ?? model.Name, prompt.Tokens.Length, choices, sampling.Logprobs);
@@ -41,6 +46,10 @@ public static class GenerateCommand
         catch (InvalidRequestException e)
         {
             throw new CliException(e.Param == null ? e.Message : $"{e.Param}: {e.Message}");
+        }
+        catch (ImageInputException e)
+        {
+            throw new CliException(e.Message);
         }
         catch (ArgumentException e)
         {

@@ -1,12 +1,14 @@
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Text;
+using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Actors.Messages;
 
 /// <summary>What the prompt is made of: chat messages (rendered with the chat template), raw text or token ids.</summary>
 public abstract record PromptSpec;
 
-public sealed record ChatPrompt(IReadOnlyList<ChatMessage> Messages) : PromptSpec;
+/// <summary>Chat messages and the images their image parts name, in order (URLs, loaded by the request actor).</summary>
+public sealed record ChatPrompt(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ImageInput> Images) : PromptSpec;
 
 public sealed record TextPrompt(string Text) : PromptSpec;
 

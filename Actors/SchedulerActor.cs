@@ -1,0 +1,160 @@
+using Akka.Actor;
+using Akka.Event;
+using QwenVL.Actors.Messages;
+using QwenVL.Runtime.Scheduling;
+
+namespace QwenVL.Actors;
+
+/// <summary>
+/// Owns one replica's <see cref="Scheduler"/>: admits sequences, sends one step at a time to the engine,
+/// routes each step's tokens to the request actors that own the sequences. The policy lives in the
+/// Scheduler; this actor adds messaging, the owner map, supervision of the engine and the status line.
+/// </summary>
+public sealed class SchedulerActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Scheduler _scheduler;
+    private readonly IActorRef _engine;
+    private readonly Dictionary<SequenceId, IActorRef> _owners = new();
+    private readonly Dictionary<IActorRef, List<SequenceId>> _byOwner = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly StatusLine _status;
+    private long _nextStepId;
+    private long? _inFlight;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public SchedulerActor(Scheduler scheduler, Props engineProps, int replicaIndex = 0)
+    {
+        _scheduler = scheduler;
+        _engine = Context.ActorOf(engineProps, "engine");
+        _status = new StatusLine(replicaIndex);
+        Receive<SubmitSequences>(Submit);
+        Receive<AbortSequences>(m => Abort(m.Ids));
+        Receive<StepCompleted>(Completed);
+        Receive<StepFailed>(Failed);
+        Receive<Terminated>(t => OwnerGone(t.ActorRef));
+        Receive<GetReplicaStatus>(_ => Sender.Tell(Status()));
+        Receive<LogStatusTick>(_ => LogStatus());
+    }
+
+    public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0) =>
+        Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex));
+
+    /// <summary>The engine is restarted on failure; the scheduler has already failed the step's sequences.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, _ => Directive.Restart);
+
+    private void Submit(SubmitSequences m)
+    {
+        var accepted = new List<SequenceId>(m.Sequences.Count);
+        foreach (var request in m.Sequences)
+        {
+            var outcome = _scheduler.Add(request);
+            if (outcome == AddOutcome.Accepted)
+            {
+                accepted.Add(request.Id);
+                continue;
+            }
+            foreach (var id in accepted) _scheduler.Abort(id);
+            Sender.Tell(new SequencesRejected(outcome));
+            return;
+        }
+        foreach (var id in accepted) _owners[id] = Sender;
+        if (!_byOwner.TryGetValue(Sender, out var owned))
+        {
+            _byOwner[Sender] = owned = new List<SequenceId>();
+            Context.Watch(Sender);
+        }
+        owned.AddRange(accepted);
+        Sender.Tell(new SequencesAccepted(accepted));
+        if (!Timers.IsTimerActive("status")) Timers.StartPeriodicTimer("status", LogStatusTick.Instance, StatusInterval);
+        TryStep();
+    }
+
+    private void Abort(IReadOnlyList<SequenceId> ids)
+    {
+        foreach (var id in ids)
+        {
+            _scheduler.Abort(id);
+            Forget(id);
+        }
+    }
+
+    private void OwnerGone(IActorRef owner)
+    {
+        if (_byOwner.TryGetValue(owner, out var ids)) Abort(ids.ToArray());
+    }
+
+    private void TryStep()
+    {
+        if (_inFlight != null || !_scheduler.HasWork) return;
+        var batch = _scheduler.Schedule();
+        if (batch == null) return;
+        _inFlight = ++_nextStepId;
+        _engine.Tell(new ExecuteStep(_inFlight.Value, batch));
+    }
+
+    private void Completed(StepCompleted m)
+    {
+        if (m.StepId != _inFlight) return;
+        _inFlight = null;
+        var outcome = _scheduler.Update(m.Batch, m.Result);
+        DeliverTokens(outcome.Tokens);
+        foreach (var finished in outcome.Finished)
+        {
+            if (_owners.TryGetValue(finished.Id, out var owner)) owner.Tell(new SequenceFinished(finished));
+            Forget(finished.Id);
+        }
+        TryStep();
+    }
+
+    /// <summary>One message per request actor per step, holding that request's tokens.</summary>
+    private void DeliverTokens(IReadOnlyList<GeneratedToken> tokens)
+    {
+        if (tokens.Count == 0) return;
+        var perOwner = new Dictionary<IActorRef, List<GeneratedToken>>();
+        foreach (var token in tokens)
+        {
+            if (!_owners.TryGetValue(token.Id, out var owner)) continue;
+            if (!perOwner.TryGetValue(owner, out var list)) perOwner[owner] = list = new List<GeneratedToken>(1);
+            list.Add(token);
+        }
+        foreach (var (owner, list) in perOwner) owner.Tell(new TokensGenerated(list));
+    }
+
+    private void Failed(StepFailed m)
+    {
+        if (m.StepId != _inFlight) return;
+        _inFlight = null;
+        var failed = _scheduler.FailAll(m.Reason);
+        var perOwner = failed.Where(_owners.ContainsKey).GroupBy(id => _owners[id]);
+        foreach (var group in perOwner) group.Key.Tell(new SequencesFailed(group.ToArray(), m.Reason));
+        foreach (var id in failed) Forget(id);
+        _log.Error("Engine step {0} failed; {1} sequence(s) failed with it: {2}", m.StepId, failed.Count, m.Reason);
+    }
+
+    private void Forget(SequenceId id)
+    {
+        if (!_owners.Remove(id, out var owner)) return;
+        var owned = _byOwner[owner];
+        owned.Remove(id);
+        if (owned.Count > 0) return;
+        _byOwner.Remove(owner);
+        Context.Unwatch(owner);
+    }
+
+    private ReplicaStatus Status()
+    {
+        var s = _scheduler.Stats;
+        return new ReplicaStatus(s.Running, s.Waiting, s.KvCacheUsage, s.PrefixCacheQueries, s.PrefixCacheHits,
+            s.PromptTokensComputed, s.GenerationTokens, s.Preemptions, _scheduler.TotalBlockCount, _scheduler.FreeBlockCount);
+    }
+
+    private void LogStatus()
+    {
+        _log.Info(_status.Format(_scheduler.Stats));
+        if (!_scheduler.HasWork) Timers.Cancel("status");
+    }
+}

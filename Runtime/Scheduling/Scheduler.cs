@@ -49,6 +49,9 @@ public sealed class Scheduler
     public SchedulerStats Stats => new(_running.Count, _waiting.Count, _preemptions,
         1.0 - (double)_blocks.FreeCount / _blocks.TotalCount, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps);
 
+    /// <summary>The sequence's status, or null once it has finished (or was never added).</summary>
+    public SequenceStatus? StatusOf(SequenceId id) => _live.TryGetValue(id, out var s) ? s.Status : null;
+
     internal BlockAllocator Blocks => _blocks;
     internal int CachedImageEntries => _images.Count;
 
@@ -272,7 +275,7 @@ public sealed class Scheduler
     private void Preempt(Sequence sequence)
     {
         _running.Remove(sequence);
-        _blocks.Free(sequence.Blocks);
+        sequence.FreeBlocks(_blocks);
         ReleaseImages(sequence);
         sequence.Computed = 0;
         sequence.Status = SequenceStatus.Preempted;
@@ -314,7 +317,7 @@ public sealed class Scheduler
             _waiting.Remove(sequence.WaitingNode);
             sequence.WaitingNode = null;
         }
-        _blocks.Free(sequence.Blocks);
+        sequence.FreeBlocks(_blocks);
         ReleaseImages(sequence);
         sequence.Status = status;
         _live.Remove(sequence.Id);

@@ -34,7 +34,7 @@ internal sealed class Sequence
     public SequenceStatus Status { get; set; } = SequenceStatus.Waiting;
     public int Computed { get; set; }
 
-    /// <summary>Append-only while the sequence runs; emptied all at once when it stops running.</summary>
+    /// <summary>Append-only while the sequence runs; emptied all at once by <see cref="FreeBlocks"/>.</summary>
     public List<int> Blocks { get; } = new();
 
     public int? CachedPromptTokens { get; set; }
@@ -58,9 +58,17 @@ internal sealed class Sequence
         _output[OutputCount++] = token;
     }
 
+    /// <summary>Gives every block back at once (preempted or finished); the next table starts empty.</summary>
+    public void FreeBlocks(BlockAllocator blocks)
+    {
+        blocks.Free(Blocks);
+        _tableArray = null;
+    }
+
     /// <summary>The block table as the executor takes it; rebuilt only when the table grew (it is append-only).</summary>
     public int[] BlockTableArray()
     {
+        // Between FreeBlocks calls the table only grows, so an array of the same length is still current.
         if (_tableArray == null || _tableArray.Length != Blocks.Count) _tableArray = Blocks.ToArray();
         return _tableArray;
     }

@@ -3,8 +3,9 @@ using QwenVL.Runtime.Execution;
 namespace QwenVL.Runtime.Scheduling;
 
 /// <summary>
-/// The scheduler's view of the image embeddings the executor holds: one entry per image some running
-/// sequence still has to prefill, counted by those sequences. An entry is encoded by the first step whose
+/// The scheduler's view of the image embeddings the executor holds: one entry per image some live
+/// sequence still has to prefill (waiting or running; a preempted one lets go until it is readmitted),
+/// counted by those sequences. An entry is encoded by the first step whose
 /// chunk reaches the image; when its count drops to 0 the key is released by the next step the scheduler
 /// hands out (the executor releases after running it), and a later need encodes the image again.
 /// </summary>
@@ -64,9 +65,9 @@ internal sealed class EncoderCache
     internal void CheckInvariants(IReadOnlyDictionary<ImageKey, int> expectedRefs)
     {
         if (expectedRefs.Count != _entries.Count)
-            throw new InvalidOperationException($"the encoder cache has {_entries.Count} entries; running sequences need {expectedRefs.Count} images");
+            throw new InvalidOperationException($"the encoder cache has {_entries.Count} entries; live sequences need {expectedRefs.Count} images");
         foreach (var (key, refs) in expectedRefs)
             if (RefCount(key) != refs)
-                throw new InvalidOperationException($"image {key} is counted {RefCount(key)} times; {refs} running sequences need it");
+                throw new InvalidOperationException($"image {key} is counted {RefCount(key)} times; {refs} live sequences need it");
     }
 }

@@ -71,6 +71,7 @@ public sealed class Scheduler
         var sequence = new Sequence(request);
         _live.Add(request.Id, sequence);
         sequence.WaitingNode = _waiting.AddLast(sequence);
+        HoldImagesAhead(sequence);
         return AddOutcome.Accepted;
     }
 
@@ -179,7 +180,7 @@ public sealed class Scheduler
             }
             sequence.Status = SequenceStatus.Running;
             _running.Add(sequence);
-            AcquireImages(sequence);
+            HoldImagesAhead(sequence);
             Commit(sequence, count, plan);
         }
     }
@@ -247,14 +248,20 @@ public sealed class Scheduler
         }
     }
 
-    /// <summary>Takes a reference to each image the sequence has still to prefill.</summary>
-    private void AcquireImages(Sequence sequence)
+    /// <summary>
+    /// Makes the sequence hold exactly the images it has still to prefill: new sequences from the moment they
+    /// arrive (so choices of one prompt that start in different steps still find the image encoded), preempted
+    /// ones again when they are readmitted; a prefix-cache hit past an image lets go of it.
+    /// </summary>
+    private void HoldImagesAhead(Sequence sequence)
     {
         foreach (var span in sequence.Prompt.Images)
         {
-            if (span.End <= sequence.Computed) continue;
-            sequence.HeldImages[span.Image] = true;
-            _images.Acquire(sequence.ImageKeys[span.Image]);
+            bool needed = span.End > sequence.Computed;
+            if (needed == sequence.HeldImages[span.Image]) continue;
+            sequence.HeldImages[span.Image] = needed;
+            if (needed) _images.Acquire(sequence.ImageKeys[span.Image]);
+            else _images.Release(sequence.ImageKeys[span.Image]);
         }
     }
 
@@ -333,7 +340,7 @@ public sealed class Scheduler
             if (s.Blocks.Count > 0 || s.Computed != 0) throw new InvalidOperationException($"waiting sequence {s.Id} holds blocks");
         _blocks.CheckInvariants(_running.Select(s => (IReadOnlyList<int>)s.Blocks));
         var refs = new Dictionary<ImageKey, int>();
-        foreach (var s in _running)
+        foreach (var s in _live.Values)
             for (int i = 0; i < s.HeldImages.Length; i++)
                 if (s.HeldImages[i]) refs[s.ImageKeys[i]] = refs.GetValueOrDefault(s.ImageKeys[i]) + 1;
         _images.CheckInvariants(refs);

@@ -79,4 +79,21 @@ public class SchedulerParityTests(ITestOutputHelper output)
             Assert.Equal(blocks < 16, preempted);
         }
     }
+
+    [Fact]
+    public void Aborting_inside_an_image_releases_it_from_the_executor_with_a_step_of_no_sequences()
+    {
+        var (prompt, images) = FixturePrompts.Load("image_tall_jpeg");
+        using var executor = TinyModel.NewExecutor(blocks: 16);
+        var scheduler = FixturePrompts.NewScheduler(executor, 16, budget: 32);
+        scheduler.Add(FixturePrompts.Request(1, prompt, images, FixturePrompts.Greedy12));
+        var batch = scheduler.Schedule()!;
+        Assert.True(prompt.Images[0].Start < 32 && prompt.Images[0].End > 32, "the first chunk should end inside the image");
+        scheduler.Update(batch, executor.Execute(batch));
+        Assert.Equal(1, executor.CachedImageCount);
+        Assert.True(scheduler.Abort(new SequenceId(1)));
+        var log = StepLoop.Run(scheduler, executor.Execute);
+        Assert.Equal(1, log.Steps);
+        Assert.Equal(0, executor.CachedImageCount);
+    }
 }

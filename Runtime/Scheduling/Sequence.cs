@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
@@ -76,6 +77,7 @@ internal sealed class Sequence
     /// <summary>The hashes of the first <paramref name="fullBlocks"/> blocks, computed as tokens become known.</summary>
     public IReadOnlyList<BlockHash> BlockHashes(int fullBlocks, int blockSize)
     {
+        if (_hashes.Count >= fullBlocks) return _hashes;
         Span<int> tokens = blockSize <= 256 ? stackalloc int[blockSize] : new int[blockSize];
         var images = new List<ImageKey>();
         while (_hashes.Count < fullBlocks)
@@ -87,7 +89,7 @@ internal sealed class Sequence
             foreach (var span in Prompt.Images)
                 if (span.Start < end && span.End > start) images.Add(ImageKeys[span.Image]);
             BlockHash? previous = _hashes.Count == 0 ? null : _hashes[^1];
-            _hashes.Add(BlockHash.Of(previous, tokens, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(images)));
+            _hashes.Add(BlockHash.Of(previous, tokens, CollectionsMarshal.AsSpan(images)));
         }
         return _hashes;
     }

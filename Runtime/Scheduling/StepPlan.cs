@@ -22,7 +22,8 @@ internal sealed class StepPlan(int tokenBudget, int encoderBudget)
     /// Whether an image of <paramref name="tokens"/> tokens fits what is left of the encoder budget. The
     /// first image of a step always fits, so an image larger than the whole budget still gets encoded.
     /// </summary>
-    public bool EncoderFits(int tokens, int alreadyPlanned) => EncoderUntouched && alreadyPlanned == 0 || tokens + alreadyPlanned <= EncoderBudget;
+    public bool EncoderFits(int tokens, int alreadyPlanned) =>
+        (EncoderUntouched && alreadyPlanned == 0) || tokens + alreadyPlanned <= EncoderBudget;
 
     public void AddEncode(ImageToEncode image, int tokens)
     {

@@ -46,8 +46,6 @@ internal sealed class FakeExecutor
     public StepResult Execute(StepBatch batch)
     {
         Batches.Add(batch);
-        if (Environment.GetEnvironmentVariable("FAKE_TRACE") == "1")
-            Console.Error.WriteLine(string.Join(" | ", batch.Sequences.Select(s => $"{s.SequenceId}:[{s.ContextLength},{s.EndPosition}) t=[{string.Join(",", s.BlockTable)}]{(s.Sampling != null ? " S" : "")}")));
         foreach (var image in batch.Encode ?? [])
         {
             EncodeCounts[image.Key] = EncodeCounts.GetValueOrDefault(image.Key) + 1;

@@ -63,13 +63,16 @@ public sealed class CpuExecutor : IModelExecutor
     public StepResult Execute(StepBatch batch)
     {
         EncodeNewImages(batch);
-        var logits = LastTokenLogits(batch, sampledOnly: true, out var rows);
         var tokens = new SampledToken?[batch.Sequences.Count];
-        int vocab = Spec.VocabSize;
-        for (int i = 0; i < rows.Length; i++)
+        if (batch.Sequences.Count > 0)
         {
-            var ctx = batch.Sequences[rows[i]].Sampling!.Value;
-            tokens[rows[i]] = _sampler.Sample(logits.AsSpan(i * vocab, vocab), in ctx);
+            var logits = LastTokenLogits(batch, sampledOnly: true, out var rows);
+            int vocab = Spec.VocabSize;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var ctx = batch.Sequences[rows[i]].Sampling!.Value;
+                tokens[rows[i]] = _sampler.Sample(logits.AsSpan(i * vocab, vocab), in ctx);
+            }
         }
         foreach (var key in batch.Release ?? []) _images.Remove(key);
         return new StepResult(tokens);

@@ -19,7 +19,8 @@ public interface IModelExecutor : IDisposable
 
     /// <summary>
     /// One forward step: encodes the batch's new images, runs every sequence's chunk, samples where a
-    /// sequence asks for it, then releases the images the batch lists.
+    /// sequence asks for it, then releases the images the batch lists. A batch may hold no sequences
+    /// when the scheduler only has images to release; then nothing runs but the release.
     /// </summary>
     StepResult Execute(StepBatch batch);
 }

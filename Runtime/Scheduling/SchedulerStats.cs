@@ -1,0 +1,22 @@
+namespace QwenVL.Runtime.Scheduling;
+
+/// <summary>
+/// A snapshot for the status line and metrics. Prefix-cache queries and hits are counted in tokens, as
+/// vLLM's prefix_cache_queries/prefix_cache_hits: each admission queries its whole token count.
+/// </summary>
+/// <param name="KvCacheUsage">the fraction of blocks in use, 0 to 1 (evictable cached blocks count as free)</param>
+/// <param name="PromptTokensComputed">tokens prefilled: prompts, and outputs recomputed after preemption</param>
+/// <param name="GenerationTokens">tokens sampled</param>
+public sealed record SchedulerStats(
+    int Running,
+    int Waiting,
+    long Preemptions,
+    double KvCacheUsage,
+    long PrefixCacheQueries,
+    long PrefixCacheHits,
+    long PromptTokensComputed,
+    long GenerationTokens,
+    long Steps)
+{
+    public double PrefixCacheHitRate => PrefixCacheQueries == 0 ? 0 : (double)PrefixCacheHits / PrefixCacheQueries;
+}

@@ -6,7 +6,7 @@ using QwenVL.Runtime.Vision;
 namespace QwenVL.Runtime.Scheduling;
 
 /// <summary>One of a prompt's images, in the order of <see cref="PromptInput.Images"/>.</summary>
-public sealed record ImageInput(ImageKey Key, PixelPatches Patches);
+public sealed record SequenceImage(ImageKey Key, PixelPatches Patches);
 
 /// <summary>
 /// One sequence to generate. A request with n choices becomes n of these over the same prompt; prefix
@@ -17,7 +17,7 @@ public sealed record ImageInput(ImageKey Key, PixelPatches Patches);
 public sealed record SequenceRequest(
     SequenceId Id,
     PromptInput Prompt,
-    IReadOnlyList<ImageInput> Images,
+    IReadOnlyList<SequenceImage> Images,
     SamplingParams Params,
     ulong Seed,
     int MaxTokens,

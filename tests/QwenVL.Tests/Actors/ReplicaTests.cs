@@ -1,4 +1,5 @@
 using Akka.TestKit.Xunit2;
+using QwenVL.Actors;
 using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;

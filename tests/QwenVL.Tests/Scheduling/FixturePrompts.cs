@@ -36,7 +36,7 @@ internal static class FixturePrompts
             TinyModel.Directory.Config.Tokens, mergeSize: 2);
 
     public static SequenceRequest Request(long id, PromptInput prompt, PixelPatches[] images, SamplingParams p, ulong seed = 0) =>
-        new(new SequenceId(id), prompt, images.Select(i => new ImageInput(ImageKey.Of(i), i)).ToArray(), p, seed,
+        new(new SequenceId(id), prompt, images.Select(i => new SequenceImage(ImageKey.Of(i), i)).ToArray(), p, seed,
             p.MaxTokens ?? 12, p.IgnoreEos ? [.. p.StopTokenIds] : [.. Eos, .. p.StopTokenIds]);
 
     /// <summary>The tokens OfflineGenerator produces for one choice of the prompt, on a fresh executor.</summary>

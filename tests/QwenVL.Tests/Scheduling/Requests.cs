@@ -29,13 +29,13 @@ internal static class Requests
         var tokens = new List<int>(before);
         var spans = new List<ImageSpan>();
         var grids = new List<ImageGrid>();
-        var inputs = new List<ImageInput>();
+        var inputs = new List<SequenceImage>();
         foreach (var (name, h, w) in images)
         {
             spans.Add(new ImageSpan(spans.Count, tokens.Count, h * w));
             tokens.AddRange(Enumerable.Repeat(ImageToken, h * w));
             grids.Add(new ImageGrid(1, 2 * h, 2 * w));
-            inputs.Add(new ImageInput(new ImageKey(name), new PixelPatches([], 1, 2 * h, 2 * w)));
+            inputs.Add(new SequenceImage(new ImageKey(name), new PixelPatches([], 1, 2 * h, 2 * w)));
         }
         tokens.AddRange(after);
         var ids = tokens.ToArray();

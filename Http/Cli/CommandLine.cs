@@ -7,6 +7,8 @@ public static class CommandLine
         usage: qwenvl <command> [options]
 
         commands:
+          serve DIR [options]                     serve the model over an OpenAI-compatible HTTP API, as
+                                                  `vllm serve` does (qwenvl serve --help lists the options)
           generate --model DIR --request FILE|-   run one chat.completions request body to completion and
                                                   print the chat.completion response (JSON) on stdout
                    [--max-model-len N] [--block-size N] [--kv-cache-mib N] [image options]
@@ -35,6 +37,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), stdin, stdout),
+                "serve" => await ServeCommand.RunAsync(args[1..], stdout),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace QwenVL.Http.Protocol;
 
 /// <summary>The non-streaming answer of /v1/chat/completions.</summary>
@@ -9,7 +11,12 @@ public sealed record ChatCompletionResponse(
     IReadOnlyList<ChatChoiceDto> Choices,
     UsageDto Usage);
 
-public sealed record ChatChoiceDto(int Index, AssistantMessageDto Message, ChoiceLogprobsDto? Logprobs, string FinishReason);
+/// <summary>logprobs is written as null when they were not asked for, as OpenAI writes it.</summary>
+public sealed record ChatChoiceDto(
+    int Index,
+    AssistantMessageDto Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ChoiceLogprobsDto? Logprobs,
+    string FinishReason);
 
 public sealed record AssistantMessageDto(string Role, string Content);
 

@@ -1,5 +1,4 @@
 using QwenVL.Runtime.Generation;
-using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Text;
 
 namespace QwenVL.Http.Protocol;
@@ -7,24 +6,23 @@ namespace QwenVL.Http.Protocol;
 /// <summary>Writes finished choices as OpenAI's chat.completion object.</summary>
 public sealed class ChatCompletionResponseBuilder(QwenTokenizer tokenizer)
 {
+    private readonly LogprobsFormatter _logprobs = new(tokenizer);
+
+    /// <summary>The usage counts every choice's tokens.</summary>
     public ChatCompletionResponse Build(string id, string model, int promptTokens, IReadOnlyList<GeneratedChoice> choices, bool logprobs)
+    {
+        int completion = choices.Sum(c => c.TokenIds.Length);
+        return Build(id, model, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), choices, logprobs,
+            new UsageDto(promptTokens, completion, promptTokens + completion));
+    }
+
+    public ChatCompletionResponse Build(string id, string model, long created, IReadOnlyList<GeneratedChoice> choices, bool logprobs, UsageDto usage)
     {
         var dtos = choices.Select(c => new ChatChoiceDto(
             c.Index,
             new AssistantMessageDto("assistant", c.Text),
-            logprobs ? new ChoiceLogprobsDto(c.Samples.Select(TokenLogprob).ToArray()) : null,
+            logprobs ? _logprobs.Chat(c.Samples) : null,
             c.Reason.ToOpenAi())).ToArray();
-        int completion = choices.Sum(c => c.TokenIds.Length);
-        return new ChatCompletionResponse(id, "chat.completion", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model, dtos,
-            new UsageDto(promptTokens, completion, promptTokens + completion));
+        return new ChatCompletionResponse(id, "chat.completion", created, model, dtos, usage);
     }
-
-    private TokenLogprobDto TokenLogprob(SampledToken s) => new(
-        TokenText(s.TokenId), s.Logprob, Bytes(s.TokenId),
-        s.TopLogprobs?.Select(t => new TopLogprobDto(TokenText(t.TokenId), t.Logprob, Bytes(t.TokenId))).ToArray() ?? []);
-
-    private string TokenText(int id) => tokenizer.Decode([id]);
-
-    // The embedding table is wider than the tokenizer's vocabulary; ids past it have no text.
-    private int[] Bytes(int id) => id < tokenizer.VocabSize ? tokenizer.TokenBytes(id).Select(b => (int)b).ToArray() : [];
 }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace QwenVL.Http.Protocol;
 
@@ -11,4 +12,17 @@ public static class ProtocolJson
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
+
+    /// <summary>
+    /// Gives the server's own serializer options (what typed results and request binding use) the same settings
+    /// as <see cref="Context"/>, with the generated metadata first, so bodies read and write the same either way.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.TypeInfoResolverChain.Insert(0, ProtocolJsonContext.Default);
+    }
 }

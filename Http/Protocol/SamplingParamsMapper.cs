@@ -10,8 +10,26 @@ namespace QwenVL.Http.Protocol;
 /// </summary>
 public static class SamplingParamsMapper
 {
+    /// <summary>OpenAI's (and vLLM's) max_tokens for /v1/completions when the request leaves it out.</summary>
+    public const int DefaultCompletionMaxTokens = 16;
+
     public static SamplingParams Map(ChatCompletionRequest r, GenerationConfig defaults)
     {
+        ArgumentNullException.ThrowIfNull(r);
+        return Map(r, defaults, r.MaxCompletionTokens ?? r.MaxTokens, r.Logprobs ?? false, r.TopLogprobs ?? 0, "top_logprobs");
+    }
+
+    /// <summary>/v1/completions: logprobs is the number of top logprobs, and max_tokens defaults to 16.</summary>
+    public static SamplingParams Map(CompletionRequest r, GenerationConfig defaults)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return Map(r, defaults, r.MaxTokens ?? DefaultCompletionMaxTokens, r.Logprobs != null, r.Logprobs ?? 0, "logprobs");
+    }
+
+    private static SamplingParams Map(SamplingRequest r, GenerationConfig defaults, int? maxTokens, bool logprobs, int topLogprobs,
+        string topLogprobsField)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
         var p = new SamplingParams
         {
             Temperature = r.Temperature ?? defaults.Temperature ?? 1.0,
@@ -22,10 +40,10 @@ public static class SamplingParamsMapper
             PresencePenalty = r.PresencePenalty ?? 0.0,
             FrequencyPenalty = r.FrequencyPenalty ?? 0.0,
             Seed = r.Seed,
-            MaxTokens = r.MaxCompletionTokens ?? r.MaxTokens,
+            MaxTokens = maxTokens,
             MinTokens = r.MinTokens ?? 0,
-            Logprobs = r.Logprobs ?? false,
-            TopLogprobs = r.TopLogprobs ?? 0,
+            Logprobs = logprobs,
+            TopLogprobs = topLogprobs,
             StopTokenIds = r.StopTokenIds ?? [],
             Stop = ParseStop(r.Stop),
             IgnoreEos = r.IgnoreEos ?? false,
@@ -37,6 +55,9 @@ public static class SamplingParamsMapper
         }
         catch (SamplingParamsException e)
         {
+            // The sampler calls the count of top logprobs top_logprobs; /v1/completions calls it logprobs.
+            if (e.Field == "top_logprobs")
+                throw new InvalidRequestException(e.Message.Replace("top_logprobs", topLogprobsField, StringComparison.Ordinal), topLogprobsField);
             throw new InvalidRequestException(e.Message, e.Field);
         }
         return p;

@@ -11,4 +11,7 @@ public sealed record GenerationConfig(
     double? RepetitionPenalty)
 {
     public static GenerationConfig Empty { get; } = new([], null, null, null, null, null, null);
+
+    /// <summary>Reads a generation_config.json file on its own (vLLM's --generation-config DIR).</summary>
+    public static GenerationConfig Load(string path) => GenerationConfigReader.Read(ConfigSection.Load(path));
 }

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using QwenVL.Http.Apis;
+using QwenVL.Http.Composition;
+using QwenVL.Runtime.Checkpoint;
+using QwenVL.Runtime.Model;
+
+namespace QwenVL.Http.Cli;
+
+/// <summary>
+/// `qwenvl serve`: loads the model, starts the OpenAI-compatible server with the replica behind it, and runs until
+/// Ctrl-C or SIGTERM (or <c>stopping</c>), then shuts down gracefully. Logs start-up as `vllm serve` does.
+/// </summary>
+public static partial class ServeCommand
+{
+    public const string Usage = """
+        usage: qwenvl serve DIR [options]          (or --model DIR)
+
+          --host HOST                      listen address (default 0.0.0.0)
+          --port N                         listen port (default 8000)
+          --served-model-name NAME...      names requests may use (default: the model path as given)
+          --api-key KEY                    /v1 routes want 'Authorization: Bearer KEY' (also $QWENVL_API_KEY, $VLLM_API_KEY)
+          --max-model-len N                context length (default: the model's max_position_embeddings)
+          --block-size N                   KV cache block size in tokens (default 16)
+          --max-num-seqs N                 most sequences in one step (default 256)
+          --max-num-batched-tokens N       token budget of one step
+          --max-waiting-requests N         requests that may wait for the batch; more get 503 (default 1024)
+          --enable-prefix-caching, --no-enable-prefix-caching   reuse cached prompt prefixes (default on)
+          --kv-cache-memory BYTES          KV cache size on the CPU executor (e.g. 2GiB)
+          --gpu-memory-utilization F       share of GPU memory to use (default 0.9)
+          --device auto|cpu|cuda           executor (default auto)
+          --generation-config auto|vllm|DIR   sampling defaults: the model's, none, or DIR/generation_config.json
+          --seed N                         seed for requests that set none
+          --max-request-body-bytes BYTES   larger request bodies get 413 (default 64MiB)
+          --limit-mm-per-prompt JSON, --allowed-local-media-path DIR, --disable-remote-media,
+          --min-pixels N, --max-pixels N   image options, as for generate
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken stopping = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            await stdout.WriteLineAsync(Usage);
+            return 0;
+        }
+        var options = ServeOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+        using var loggerFactory = LoggerFactory.Create(ServerLogging.Configure);
+        var logger = loggerFactory.CreateLogger("QwenVL.Http.Serve");
+        LogVersion(logger, ServerInfoApi.ServerVersion);
+        LogNonDefaultArgs(logger, NonDefaultArgs(options));
+        if (options.Device == ExecutionDevice.Cuda)
+            throw new CliException("--device cuda: this build has no CUDA executor yet; use --device cpu or auto");
+
+        using var model = Load(options, logger);
+        var served = CreateServedModel(model, options);
+        LogSamplingDefaults(logger, options.GenerationConfig, SamplingDefaults(served.SamplingDefaults));
+        await using var app = ServerApplication.Build(options, served, services => services.AddReplica(model, options));
+        try
+        {
+            await app.StartAsync(stopping);
+        }
+        catch (IOException e)
+        {
+            throw new CliException($"cannot listen on {options.ListenUrl}: {e.Message}");
+        }
+        await app.WaitForShutdownAsync(stopping);
+        return 0;
+    }
+
+    private static LoadedModel Load(ServeOptions options, ILogger logger)
+    {
+        var clock = Stopwatch.StartNew();
+        LoadedModel model;
+        try
+        {
+            model = LoadedModel.Open(options.Model, options.MaxModelLen, options.BlockSize);
+        }
+        catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException or ArgumentException)
+        {
+            throw new CliException(e.Message);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        LogArchitecture(logger, model.Directory.Config.Architecture);
+        LogMaxModelLen(logger, model.Executor.Spec.MaxModelLength);
+        LogWeightsLoaded(logger, WeightBytes(model.Directory.Path) / (double)(1L << 30), seconds);
+        return model;
+    }
+
+    private static ServedModel CreateServedModel(LoadedModel model, ServeOptions options)
+    {
+        try
+        {
+            return ServedModel.Create(model, options);
+        }
+        catch (CheckpointException e)
+        {
+            throw new CliException($"--generation-config: {e.Message}");
+        }
+    }
+
+    /// <summary>The defaults the model's generation config sets, as vLLM logs them.</summary>
+    private static string SamplingDefaults(GenerationConfig config)
+    {
+        var set = new List<string>();
+        if (config.RepetitionPenalty is { } repetition) set.Add($"'repetition_penalty': {Real(repetition)}");
+        if (config.Temperature is { } temperature) set.Add($"'temperature': {Real(temperature)}");
+        if (config.TopK is { } topK) set.Add($"'top_k': {topK}");
+        if (config.TopP is { } topP) set.Add($"'top_p': {Real(topP)}");
+        return "{" + string.Join(", ", set) + "}";
+
+        static string Real(double x) => x.ToString("0.0###############", CultureInfo.InvariantCulture);
+    }
+
+    private static long WeightBytes(string directory) =>
+        Directory.EnumerateFiles(directory, "*.safetensors").Sum(path => new FileInfo(path).Length);
+
+    /// <summary>The options that differ from vLLM's defaults, written as vLLM logs them (a Python dict); the API key is masked.</summary>
+    public static string NonDefaultArgs(ServeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var d = new ServeOptions { Model = options.Model };
+        var args = new List<(string Name, string Value)> { ("model", Quote(options.Model)) };
+        void Add<T>(string name, T value, T defaultValue, Func<T, string> show)
+        {
+            if (!EqualityComparer<T>.Default.Equals(value, defaultValue)) args.Add((name, show(value)));
+        }
+        Add("host", options.Host, d.Host, Quote);
+        Add("port", options.Port, d.Port, v => Number(v));
+        if (options.ServedModelNames.Count > 0) args.Add(("served_model_name", "[" + string.Join(", ", options.ServedModelNames.Select(Quote)) + "]"));
+        Add("max_model_len", options.MaxModelLen, d.MaxModelLen, v => Number(v!.Value));
+        Add("block_size", options.BlockSize, d.BlockSize, v => Number(v));
+        Add("max_num_seqs", options.MaxNumSeqs, d.MaxNumSeqs, v => Number(v));
+        Add("max_num_batched_tokens", options.MaxNumBatchedTokens, d.MaxNumBatchedTokens, v => Number(v!.Value));
+        Add("enable_prefix_caching", options.EnablePrefixCaching, d.EnablePrefixCaching, v => v ? "True" : "False");
+        Add("kv_cache_memory", options.KvCacheMemoryBytes, d.KvCacheMemoryBytes, v => Number(v!.Value));
+        Add("gpu_memory_utilization", options.GpuMemoryUtilization, d.GpuMemoryUtilization, v => v.ToString(CultureInfo.InvariantCulture));
+        Add("device", options.Device, d.Device, v => Quote(v.ToString().ToLowerInvariant()));
+        Add("api_key", options.ApiKey, d.ApiKey, _ => "'***'");
+        Add("generation_config", options.GenerationConfig, d.GenerationConfig, Quote);
+        Add("allowed_local_media_path", options.Images.Sources.AllowedLocalMediaPath, null, v => Quote(v!));
+        Add("disable_remote_media", !options.Images.Sources.AllowRemote, false, _ => "True");
+        Add("limit_mm_per_prompt", options.Images.Limits.MaxImages, null, v => $"{{'image': {v}}}");
+        Add("min_pixels", options.Images.MinPixels, null, v => Number(v!.Value));
+        Add("max_pixels", options.Images.MaxPixels, null, v => Number(v!.Value));
+        Add("seed", options.Seed, d.Seed, v => Number(v!.Value));
+        Add("max_waiting_requests", options.MaxWaitingRequests, d.MaxWaitingRequests, v => Number(v));
+        Add("max_request_body_bytes", options.MaxRequestBodyBytes, d.MaxRequestBodyBytes, Number);
+        return "{" + string.Join(", ", args.Select(a => $"'{a.Name}': {a.Value}")) + "}";
+
+        static string Quote(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+        static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "qwenvl API server version {Version}")]
+    private static partial void LogVersion(ILogger logger, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "non-default args: {Args}")]
+    private static partial void LogNonDefaultArgs(ILogger logger, string args);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resolved architecture: {Architecture}")]
+    private static partial void LogArchitecture(ILogger logger, string architecture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Using max model len {MaxModelLen}")]
+    private static partial void LogMaxModelLen(ILogger logger, int maxModelLen);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model loading took {GiB:F4} GiB and {Seconds:F6} seconds")]
+    private static partial void LogWeightsLoaded(ILogger logger, double gib, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Default sampling parameters (--generation-config {Source}): {Defaults}")]
+    private static partial void LogSamplingDefaults(ILogger logger, string source, string defaults);
+}

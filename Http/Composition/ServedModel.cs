@@ -1,0 +1,54 @@
+using QwenVL.Http.Protocol;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Text;
+using QwenVL.Runtime.Vision;
+
+namespace QwenVL.Http.Composition;
+
+/// <summary>
+/// What the HTTP edge knows of the model it serves: the names requests may use, its limits, its tokenizer, the
+/// sampling defaults (per --generation-config) and the image settings. It holds no weights and no executor.
+/// </summary>
+public sealed record ServedModel(
+    IReadOnlyList<string> Names,
+    string Root,
+    string Architecture,
+    int MaxModelLength,
+    int VocabSize,
+    QwenTokenizer Tokenizer,
+    GenerationConfig SamplingDefaults,
+    PreprocessorConfig Preprocessor,
+    ImageInputOptions Images)
+{
+    /// <summary>The name responses and metrics carry when a request names none.</summary>
+    public string PrimaryName => Names[0];
+
+    public PixelBounds ImagePixelBounds => Images.ServerPixelBounds(Preprocessor);
+
+    /// <summary>A request may leave the model out, as vLLM allows; a name it gives must be one of <see cref="Names"/>.</summary>
+    public void EnsureServes(string? requested)
+    {
+        if (requested != null && !Names.Contains(requested, StringComparer.Ordinal)) throw new ModelNotFoundException(requested);
+    }
+
+    public static ServedModel Create(LoadedModel model, ServeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var spec = model.Executor.Spec;
+        return new ServedModel(options.ModelNames, options.Model, model.Directory.Config.Architecture, spec.MaxModelLength, spec.VocabSize,
+            model.Tokenizer, SamplingDefaultsOf(model.Directory, options.GenerationConfig), model.Directory.Preprocessor, options.Images);
+    }
+
+    /// <summary>vLLM's --generation-config: "auto" takes the model's file, "vllm" none, anything else is a directory holding one.</summary>
+    public static GenerationConfig SamplingDefaultsOf(ModelDirectory directory, string generationConfig)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return generationConfig switch
+        {
+            "auto" => directory.Generation,
+            "vllm" => GenerationConfig.Empty,
+            _ => GenerationConfig.Load(Path.Combine(generationConfig, ModelDirectory.GenerationConfigFileName)),
+        };
+    }
+}

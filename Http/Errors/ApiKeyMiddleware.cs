@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using QwenVL.Http.Composition;
+
+namespace QwenVL.Http.Errors;
+
+/// <summary>
+/// With --api-key, every /v1 route wants <c>Authorization: Bearer KEY</c>; others (/health, /metrics, /version,
+/// /tokenize, ...) stay open, and CORS preflights pass, as in vLLM. The key is compared in constant time.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ServeOptions options)
+{
+    private readonly byte[] _expectedHeader = Encoding.UTF8.GetBytes("Bearer " + options.ApiKey);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (HttpMethods.IsOptions(request.Method) || !request.Path.StartsWithSegments("/v1") || Authorized(request))
+            return next(context);
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return OpenAiError.WriteAsync(context, StatusCodes.Status401Unauthorized,
+            "Unauthorized: send the server's API key as 'Authorization: Bearer <key>'.");
+    }
+
+    private bool Authorized(HttpRequest request)
+    {
+        var header = request.Headers.Authorization;
+        if (header.Count != 1 || header[0] is not { } value) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), _expectedHeader);
+    }
+}

@@ -1,3 +1,4 @@
+using Akka.Event;
 using QwenVL.Runtime.Generation;
 
 namespace QwenVL.Actors.Messages;
@@ -9,8 +10,11 @@ internal sealed record PreparationFailed(CompletionFailed Failure);
 
 internal sealed record OfferCompleted(bool Enqueued);
 
-/// <summary>The client stopped reading: the stream was cancelled downstream.</summary>
-internal sealed class StreamClosed
+/// <summary>
+/// The stream ended: the client stopped reading, or the actor completed it itself and has stopped
+/// (then the message finds no one, which is expected and not worth a dead-letter line).
+/// </summary>
+internal sealed class StreamClosed : IDeadLetterSuppression
 {
     public static StreamClosed Instance { get; } = new();
     private StreamClosed() { }

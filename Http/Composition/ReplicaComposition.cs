@@ -1,13 +1,56 @@
-using Microsoft.Extensions.DependencyInjection;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using QwenVL.Actors;
+using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Http.Composition;
 
-public static class ReplicaComposition
+/// <summary>
+/// The replica behind the HTTP edge: an actor system (config/akka.hocon, Akka's logs into the host's
+/// logging) running the scheduler with its engine over the model's executor, and the request supervisor;
+/// the edge reaches them through <see cref="ICompletionService"/>.
+/// </summary>
+public static partial class ReplicaComposition
 {
+    private sealed class SchedulerKey;
+    private sealed class RequestsKey;
+
     public static IServiceCollection AddReplica(this IServiceCollection services, LoadedModel model, ServeOptions options)
     {
-        // The replica's actor wiring goes here: the actor system, its engine and scheduler actors over model.Executor,
-        // and the ICompletionService the HTTP edge calls.
+        var images = new ImageInputPreparer(model.Directory.Preprocessor, options.Images.Sources);
+        services.AddSingleton(images);
+        var requestServices = new RequestServices(
+            new PromptPreparer(model.Tokenizer, images, model.Directory.Config), model.Tokenizer, model.EosTokenIds,
+            model.Executor.Spec.MaxModelLength, new SequenceIdSource(), options.Seed);
+        services.AddAkka("qwenvl", (akka, provider) =>
+        {
+            akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Prepend);
+            akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
+            akka.WithActors((system, registry) =>
+            {
+                var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Replica");
+                int blocks = model.Executor.AllocateKvCache(ReplicaSettings.KvCacheBytes(options));
+                var config = ReplicaSettings.Scheduler(options, model.Executor.Spec, blocks);
+                long tokens = (long)blocks * config.BlockSize;
+                LogKvCache(log, blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);
+                var scheduler = system.ActorOf(SchedulerActor.Props(new Runtime.Scheduling.Scheduler(config), EngineActor.Props(model.Executor)), "scheduler-0");
+                var requests = system.ActorOf(RequestSupervisor.Props(scheduler, requestServices), "requests-0");
+                registry.Register<SchedulerKey>(scheduler);
+                registry.Register<RequestsKey>(requests);
+            });
+        });
+        services.AddSingleton<ICompletionService>(provider =>
+        {
+            var registry = provider.GetRequiredService<ActorRegistry>();
+            return new LocalCompletionService(registry.Get<RequestsKey>(), registry.Get<SchedulerKey>(),
+                provider.GetRequiredService<ActorSystem>().Materializer());
+        });
         return services;
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "KV cache: {Blocks} blocks, {Tokens} tokens; maximum concurrency for {MaxModelLength} tokens per request: {Concurrency:F2}x")]
+    private static partial void LogKvCache(ILogger logger, int blocks, long tokens, int maxModelLength, double concurrency);
 }

@@ -146,8 +146,8 @@ public class RequestErrorTests
     public async Task Handler_bug_is_500_in_openai_shape_not_an_html_page()
     {
         // A service that breaks the contract: an index past the request's choices makes the edge throw.
-        var fake = FakeCompletionService.Replying(new Actors.Messages.PromptAccepted(1), EdgeFixtures.Delta(5, "x"),
-            new Actors.Messages.CompletionFinished(1, 1, 0));
+        var fake = FakeCompletionService.Replying(new global::QwenVL.Actors.Messages.PromptAccepted(1), EdgeFixtures.Delta(5, "x"),
+            new global::QwenVL.Actors.Messages.CompletionFinished(1, 1, 0));
         await using var server = await EdgeServer.StartAsync(fake);
         using var response = await server.PostJsonAsync("/v1/chat/completions", """{"messages":[{"role":"user","content":"Hi"}]}""");
         var error = await ErrorOf(response, 500);

@@ -13,7 +13,7 @@ namespace QwenVL.Actors;
 /// request's stream one offer at a time, so a slow client slows only itself. A client that goes away
 /// aborts the sequences; whatever ends this actor, the stream ends with a completion or an error.
 /// </summary>
-public sealed class RequestActor : ReceiveActor
+public sealed class RequestActor : ReceiveActor, IWithTimers
 {
     private readonly GenerateRequest _request;
     private readonly ISourceQueueWithComplete<CompletionEvent> _stream;
@@ -24,6 +24,8 @@ public sealed class RequestActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private RequestChoices? _choices;
     private bool _offering, _ended;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public RequestActor(GenerateRequest request, ISourceQueueWithComplete<CompletionEvent> stream, IActorRef scheduler, RequestServices services)
     {
@@ -40,6 +42,8 @@ public sealed class RequestActor : ReceiveActor
         Receive<SequencesFailed>(m => End(new CompletionFailed(FailureKind.Internal, "the engine failed while running this request: " + m.Reason)));
         Receive<OfferCompleted>(Offered);
         Receive<StreamClosed>(_ => ClientGone());
+        Receive<RequestTimedOut>(_ => End(new CompletionFailed(FailureKind.Timeout,
+            $"The request did not finish within the server's request timeout of {_services.RequestTimeout!.Value.TotalSeconds:0.#} s.")));
     }
 
     public static Props Props(GenerateRequest request, ISourceQueueWithComplete<CompletionEvent> stream, IActorRef scheduler, RequestServices services) =>
@@ -47,6 +51,7 @@ public sealed class RequestActor : ReceiveActor
 
     protected override void PreStart()
     {
+        if (_services.RequestTimeout is { } timeout) Timers.StartSingleTimer("timeout", RequestTimedOut.Instance, timeout);
         _stream.WatchCompletionAsync().ContinueWith(_ => StreamClosed.Instance, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
         RequestPreparation.PrepareAsync(_request, _services, _preparation.Token)
             .PipeTo(Self, success: p => (object)new PromptPrepared(p), failure: e => new PreparationFailed(RequestFailures.FromPreparation(e)));

@@ -19,4 +19,5 @@ public sealed record RequestServices(
     IReadOnlyList<int> EosTokenIds,
     int MaxModelLength,
     SequenceIdSource SequenceIds,
-    long? DefaultSeed = null);
+    long? DefaultSeed = null,
+    TimeSpan? RequestTimeout = null);

@@ -24,6 +24,6 @@ public sealed record ChoiceFinished(int Choice, FinishReason Reason, int Complet
 public sealed record CompletionFinished(int PromptTokens, int CompletionTokens, int CachedPromptTokens) : CompletionEvent;
 
 /// <summary>Why a request failed, which the HTTP edge maps to a status code.</summary>
-public enum FailureKind { InvalidRequest, PromptTooLong, Overloaded, Internal }
+public enum FailureKind { InvalidRequest, PromptTooLong, Overloaded, Timeout, Internal }
 
 public sealed record CompletionFailed(FailureKind Kind, string Message, string? Param = null) : CompletionEvent;

@@ -19,3 +19,10 @@ internal sealed class StreamClosed : IDeadLetterSuppression
     public static StreamClosed Instance { get; } = new();
     private StreamClosed() { }
 }
+
+/// <summary>The request ran past the server's request timeout.</summary>
+internal sealed class RequestTimedOut
+{
+    public static RequestTimedOut Instance { get; } = new();
+    private RequestTimedOut() { }
+}

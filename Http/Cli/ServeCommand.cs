@@ -32,6 +32,7 @@ public static partial class ServeCommand
           --generation-config auto|vllm|DIR   sampling defaults: the model's, none, or DIR/generation_config.json
           --seed N                         seed for requests that set none
           --max-request-body-bytes BYTES   larger request bodies get 413 (default 64MiB)
+          --request-timeout SECONDS        a request still running after this long ends with 504 (default: none)
           --limit-mm-per-prompt JSON, --allowed-local-media-path DIR, --disable-remote-media,
           --min-pixels N, --max-pixels N   image options, as for generate
         """;

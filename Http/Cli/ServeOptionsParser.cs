@@ -17,7 +17,7 @@ public static class ServeOptionsParser
         {
             "model", "host", "port", "max-model-len", "block-size", "max-num-seqs", "max-num-batched-tokens", "kv-cache-memory",
             "gpu-memory-utilization", "device", "api-key", "generation-config", "limit-mm-per-prompt", "allowed-local-media-path",
-            "min-pixels", "max-pixels", "seed", "max-waiting-requests", "max-request-body-bytes",
+            "min-pixels", "max-pixels", "seed", "max-waiting-requests", "max-request-body-bytes", "request-timeout",
         });
 
     public static ServeOptions Parse(string[] args, Func<string, string?> environment)
@@ -48,6 +48,7 @@ public static class ServeOptionsParser
             Seed = cli.Optional("seed") is { } seed ? Seed(seed) : null,
             MaxWaitingRequests = Count(cli, "max-waiting-requests") ?? defaults.MaxWaitingRequests,
             MaxRequestBodyBytes = Bytes(cli, "max-request-body-bytes") ?? defaults.MaxRequestBodyBytes,
+            RequestTimeout = Count(cli, "request-timeout") is int seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
     }
 

@@ -23,7 +23,7 @@ public static partial class ReplicaComposition
         services.AddSingleton(images);
         var requestServices = new RequestServices(
             new PromptPreparer(model.Tokenizer, images, model.Directory.Config), model.Tokenizer, model.EosTokenIds,
-            model.Executor.Spec.MaxModelLength, new SequenceIdSource(), options.Seed);
+            model.Executor.Spec.MaxModelLength, new SequenceIdSource(), options.Seed, options.RequestTimeout);
         services.AddAkka("qwenvl", (akka, provider) =>
         {
             akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Prepend);

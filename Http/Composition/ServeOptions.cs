@@ -40,6 +40,8 @@ public sealed record ServeOptions
     public int MaxWaitingRequests { get; init; } = 1024;
     /// <summary>Larger request bodies are refused with 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+    /// <summary>A request still running after this long ends with 504; null: no limit (as vLLM).</summary>
+    public TimeSpan? RequestTimeout { get; init; }
 
     /// <summary>The served model names, the first of them the one responses and metrics carry.</summary>
     public IReadOnlyList<string> ModelNames => ServedModelNames.Count > 0 ? ServedModelNames : [Model];

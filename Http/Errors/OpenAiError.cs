@@ -39,6 +39,7 @@ public static class OpenAiError
     {
         FailureKind.InvalidRequest or FailureKind.PromptTooLong => StatusCodes.Status400BadRequest,
         FailureKind.Overloaded => StatusCodes.Status503ServiceUnavailable,
+        FailureKind.Timeout => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -5,8 +5,9 @@ namespace QwenVL.Runtime.Cpu;
 /// <summary>A dense layer y = x·Wᵀ + b with W stored row-major as [Out, In], as checkpoints store it.</summary>
 public sealed class CpuLinear
 {
-    // Rows per parallel work item: large enough to amortise scheduling, small enough to balance cores.
-    private const int RowsPerChunk = 64;
+    // Work items per core: enough to balance uneven cores, few enough that scheduling costs little.
+    private const int ChunksPerCore = 4;
+    private readonly int _rowsPerChunk;
 
     public float[] Weight { get; }
     public float[]? Bias { get; }
@@ -23,12 +24,13 @@ public sealed class CpuLinear
         Bias = bias;
         Out = outFeatures;
         In = inFeatures;
+        _rowsPerChunk = Math.Max(16, Out / (Environment.ProcessorCount * ChunksPerCore));
     }
 
     /// <summary>Y[rows, Out] = X[rows, In]·Wᵀ + b, spread over the cores by output rows.</summary>
     public void Forward(float[] x, int rows, float[] y)
     {
-        int chunks = (Out + RowsPerChunk - 1) / RowsPerChunk;
+        int chunks = (Out + _rowsPerChunk - 1) / _rowsPerChunk;
         if ((long)rows * Out * In < 1 << 16)
         {
             for (int c = 0; c < chunks; c++) ForwardChunk(x, rows, y, c);
@@ -39,7 +41,7 @@ public sealed class CpuLinear
 
     private void ForwardChunk(float[] x, int rows, float[] y, int chunk)
     {
-        int start = chunk * RowsPerChunk, end = Math.Min(Out, start + RowsPerChunk);
+        int start = chunk * _rowsPerChunk, end = Math.Min(Out, start + _rowsPerChunk);
         for (int o = start; o < end; o++)
         {
             var w = new ReadOnlySpan<float>(Weight, o * In, In);

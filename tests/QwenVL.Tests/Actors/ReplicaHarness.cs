@@ -22,14 +22,14 @@ public sealed class ReplicaHarness : IDisposable
     public int Blocks { get; }
 
     public ReplicaHarness(ActorSystem system, int blocks = 256, int maxNumBatchedTokens = 64, int maxNumSeqs = 16,
-        IModelExecutor? executor = null, int maxWaiting = 64, bool prefixCaching = true)
+        IModelExecutor? executor = null, int maxWaiting = 64, bool prefixCaching = true, TimeSpan? requestTimeout = null)
     {
         Executor = executor ?? TinyModel.NewExecutor(blocks);
         Blocks = blocks;
         var dir = TinyModel.Directory;
         _images = new ImageInputPreparer(dir.Preprocessor, new ImageSourcePolicy());
         var services = new RequestServices(new PromptPreparer(SharedTokenizer.Instance, _images, dir.Config), SharedTokenizer.Instance,
-            [151645, 151643], MaxModelLength: 4096, new SequenceIdSource());
+            [151645, 151643], MaxModelLength: 4096, new SequenceIdSource(), RequestTimeout: requestTimeout);
         var config = new SchedulerConfig(blocks, Executor.Spec.BlockSize, 4096, maxNumSeqs, maxNumBatchedTokens, prefixCaching, maxWaiting);
         Service = Replica.Start(system, Executor, config, services);
     }

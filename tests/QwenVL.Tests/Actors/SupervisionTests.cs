@@ -48,4 +48,15 @@ public class SupervisionTests() : TestKit(ActorTestConfig.Hocon)
         Assert.Equal(status.TotalBlocks, status.FreeBlocks);
         Assert.True(status.Preemptions > 0, "the small pool should have forced preemption");
     }
+
+    [Fact]
+    public async Task Request_past_the_timeout_ends_with_a_timeout_and_frees_its_blocks()
+    {
+        using var replica = new ReplicaHarness(Sys, requestTimeout: TimeSpan.FromMilliseconds(300));
+        var result = await replica.RunAsync(ReplicaHarness.Chat("never ends", new SamplingParams { Temperature = 0, MaxTokens = 3000, IgnoreEos = true }));
+        Assert.Equal(FailureKind.Timeout, Assert.IsType<CompletionFailed>(result.Last).Kind);
+        for (int i = 0; i < 50 && (await replica.Service.GetStatusAsync(default)).Running > 0; i++) await Task.Delay(20);
+        var status = await replica.Service.GetStatusAsync(default);
+        Assert.Equal(status.TotalBlocks, status.FreeBlocks);
+    }
 }

@@ -29,13 +29,27 @@ public sealed class EdgeServer : IAsyncDisposable
     public HttpClient Client { get; }
     public ConcurrentQueue<string> Log { get; }
 
-    public static async Task<EdgeServer> StartAsync(FakeCompletionService fake, Func<ServeOptions, ServeOptions>? configure = null,
-        ServedModel? model = null)
+    public static Task<EdgeServer> StartAsync(FakeCompletionService fake, Func<ServeOptions, ServeOptions>? configure = null,
+        ServedModel? model = null) =>
+        StartAsync(DefaultOptions(configure), model ?? EdgeFixtures.Model(), services => services.AddSingleton<ICompletionService>(fake));
+
+    /// <summary>The server with the real replica (actors and CPU executor) over the tiny fixture model.</summary>
+    public static Task<EdgeServer> StartLiveAsync(LoadedModel model, Func<ServeOptions, ServeOptions>? configure = null)
+    {
+        var options = DefaultOptions(configure);
+        return StartAsync(options, ServedModel.Create(model, options), services => services.AddReplica(model, options));
+    }
+
+    private static ServeOptions DefaultOptions(Func<ServeOptions, ServeOptions>? configure)
     {
         var options = new ServeOptions { Model = FixturePaths.TinyModel, Host = "127.0.0.1", Port = 0, ServedModelNames = [EdgeFixtures.ModelName] };
-        if (configure != null) options = configure(options);
+        return configure != null ? configure(options) : options;
+    }
+
+    private static async Task<EdgeServer> StartAsync(ServeOptions options, ServedModel model, Action<IServiceCollection> addCompletionService)
+    {
         var log = new ConcurrentQueue<string>();
-        var app = ServerApplication.Build(options, model ?? EdgeFixtures.Model(), services => services.AddSingleton<ICompletionService>(fake),
+        var app = ServerApplication.Build(options, model, addCompletionService,
             logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Information).AddProvider(new ListLoggerProvider(log)));
         using var timeout = new CancellationTokenSource(StartStopTimeout);
         await app.StartAsync(timeout.Token);

@@ -65,7 +65,7 @@ public sealed partial class DeviceSelfTest
     }
 
     /// <summary>Both kernels on 8192 rows, timed: bytes they must move over the time taken.</summary>
-    private bool TimeKernels(Kernels kernels)
+    private bool TimeKernels(RmsNormResidualKernel rmsNorm, SiluMulKernel siluMul)
     {
         const int rows = 8192, hidden = 1536, inter = 8960;
         long normBytes = (long)rows * hidden * 2, siluIn = 2L * rows * inter * 2, siluOut = (long)rows * inter * 2;
@@ -82,8 +82,8 @@ public sealed partial class DeviceSelfTest
         FillRandom(dGateUp, 2 * rows * inter, -6f, 6f);
 
         // The residual grows by x (|x| <= 2) on each of the 12 runs: it stays far from overflowing bf16.
-        var normMs = _timer.MedianMilliseconds(() => kernels.RmsNorm.Launch(dx, dResidual, dWeight, dOut, rows, hidden, 1e-6f, _stream), warmups: 2, repeats: 10);
-        var siluMs = _timer.MedianMilliseconds(() => kernels.SiluMul.Launch(dGateUp, dSilu, rows, inter, _stream), warmups: 2, repeats: 10);
+        var normMs = _timer.MedianMilliseconds(() => rmsNorm.Launch(dx, dResidual, dWeight, dOut, rows, hidden, 1e-6f, _stream), warmups: 2, repeats: 10);
+        var siluMs = _timer.MedianMilliseconds(() => siluMul.Launch(dGateUp, dSilu, rows, inter, _stream), warmups: 2, repeats: 10);
         _log.WriteLine($"  rmsnorm_residual {rows}x{hidden}: {normMs * 1000:F1} us, {4 * normBytes / (normMs * 1e-3) / 1e9:F0} GB/s (x, residual read; residual, out written)");
         _log.WriteLine($"  silu_mul {rows}x{inter}: {siluMs * 1000:F1} us, {(siluIn + siluOut) / (siluMs * 1e-3) / 1e9:F0} GB/s");
         return true;

@@ -72,26 +72,49 @@ public sealed partial class DeviceSelfTest : IDisposable
     {
         var clock = Stopwatch.StartNew();
         DescribeDevice(seed);
-        Kernels? kernels = null;
-        Check("kernels compile and load", () => (kernels = LoadKernels(cubinCacheDirectory)) is not null);
-        if (kernels is not null)
+        KernelCompiler? compiler = null;
+        var modules = new List<CudaModuleHandle>();
+        RmsNormResidualKernel? rmsNorm = null;
+        SiluMulKernel? siluMul = null;
+        CudaFunction? addScalar = null;
+        Check("NVRTC loads", () => (compiler = CreateCompiler(cubinCacheDirectory)) is not null);
+        // Each file on its own, so that one that does not compile leaves the others' checks running.
+        if (compiler is not null)
         {
-            Check("rmsnorm_residual rows=1 hidden=1536", () => CheckRmsNorm(kernels.RmsNorm, rows: 1, hidden: 1536));
-            Check("rmsnorm_residual rows=37 hidden=1536", () => CheckRmsNorm(kernels.RmsNorm, rows: 37, hidden: 1536));
-            Check("rmsnorm_residual rows=5 hidden=128", () => CheckRmsNorm(kernels.RmsNorm, rows: 5, hidden: 128));
-            Check("silu_mul rows=1 inter=8960", () => CheckSiluMul(kernels.SiluMul, rows: 1, inter: 8960));
-            Check("silu_mul rows=37 inter=8960", () => CheckSiluMul(kernels.SiluMul, rows: 37, inter: 8960));
-            Check("silu_mul rows=3 inter=256", () => CheckSiluMul(kernels.SiluMul, rows: 3, inter: 256));
-            Check("kernel bandwidth at prefill size", () => TimeKernels(kernels));
-            Check("CUDA graph capture and replay", () => CheckGraph(kernels.AddScalar));
-            Check("programmatic dependent launch", () => CheckProgrammaticLaunch(kernels.AddScalar));
-            Check("launch overhead, direct vs graph", () => TimeLaunchOverhead(kernels.AddScalar));
+            Check($"compile and load {KernelSources.RmsNormResidual}",
+                () => (rmsNorm = new RmsNormResidualKernel(_driver, LoadModule(compiler, KernelSources.RmsNormResidual, modules))) is not null);
+            Check($"compile and load {KernelSources.SiluMul}",
+                () => (siluMul = new SiluMulKernel(_driver, LoadModule(compiler, KernelSources.SiluMul, modules))) is not null);
+            Check($"compile and load {KernelSources.SelfTest}",
+                () => (addScalar = _driver.GetFunction(LoadModule(compiler, KernelSources.SelfTest, modules), "add_scalar_f32")) is not null);
+        }
+        foreach (var f in new[] { rmsNorm?.Function, siluMul?.Function, addScalar })
+            if (f is { } function) DescribeFunction(function);
+        if (rmsNorm is not null)
+        {
+            Check("rmsnorm_residual rows=1 hidden=1536", () => CheckRmsNorm(rmsNorm, rows: 1, hidden: 1536));
+            Check("rmsnorm_residual rows=37 hidden=1536", () => CheckRmsNorm(rmsNorm, rows: 37, hidden: 1536));
+            Check("rmsnorm_residual rows=5 hidden=128", () => CheckRmsNorm(rmsNorm, rows: 5, hidden: 128));
+        }
+        if (siluMul is not null)
+        {
+            Check("silu_mul rows=1 inter=8960", () => CheckSiluMul(siluMul, rows: 1, inter: 8960));
+            Check("silu_mul rows=37 inter=8960", () => CheckSiluMul(siluMul, rows: 37, inter: 8960));
+            Check("silu_mul rows=3 inter=256", () => CheckSiluMul(siluMul, rows: 3, inter: 256));
+        }
+        if (rmsNorm is not null && siluMul is not null)
+            Check("kernel bandwidth at prefill size", () => TimeKernels(rmsNorm, siluMul));
+        if (addScalar is { } add)
+        {
+            Check("CUDA graph capture and replay", () => CheckGraph(add));
+            Check("programmatic dependent launch", () => CheckProgrammaticLaunch(add));
+            Check("launch overhead, direct vs graph", () => TimeLaunchOverhead(add));
         }
         Check("cuBLASLt bf16 GEMM 4096x4096x4096", () => CheckGemm(m: 4096, n: 4096, k: 4096, copies: 1));
         Check("cuBLASLt bf16 GEMV-shaped 1x1536x8960", () => CheckGemm(m: 1, n: 8960, k: 1536, copies: 8));
         Check("cuBLAS GemmEx fallback 1x1536x8960", () => CheckGemmEx(m: 1, n: 8960, k: 1536));
         Check("copy bandwidth", MeasureCopyBandwidth);
-        kernels?.Dispose();
+        foreach (var module in modules) module.Dispose();
 
         var ok = _failed.Count == 0;
         _log.WriteLine(ok
@@ -130,54 +153,35 @@ public sealed partial class DeviceSelfTest : IDisposable
         _log.WriteLine($"random seed: {seed}");
     }
 
-    private Kernels LoadKernels(string cubinCacheDirectory)
+    private KernelCompiler CreateCompiler(string cubinCacheDirectory)
     {
         var compiler = new KernelCompiler(_device.Architecture, new CubinCache(cubinCacheDirectory));
         _log.WriteLine($"NVRTC {compiler.NvrtcVersion.Major}.{compiler.NvrtcVersion.Minor} ({Nvrtc.Shared.Library.Path}), "
             + $"options: {string.Join(' ', compiler.CodegenOptions)}; cubin cache: {cubinCacheDirectory}");
-        var modules = new List<CudaModuleHandle>();
-        CudaModuleHandle Load(string file)
-        {
-            var compiled = compiler.Compile(file);
-            var clock = Stopwatch.StartNew();
-            var module = _driver.LoadModule(compiled.Cubin);
-            modules.Add(module);
-            _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"cache miss, compiled in {compiled.CompileMilliseconds:F0} ms")}, "
-                + $"cubin {compiled.Cubin.Length / 1024.0:F1} KiB, loaded in {clock.Elapsed.TotalMilliseconds:F1} ms, key {compiled.CacheKey[..12]}");
-            if (compiled.CacheError is not null) _log.WriteLine($"  {compiled.CacheError}");
-            if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
-            return module;
-        }
-        try
-        {
-            var rmsNorm = new RmsNormResidualKernel(_driver, Load(KernelSources.RmsNormResidual));
-            var siluMul = new SiluMulKernel(_driver, Load(KernelSources.SiluMul));
-            var selfTest = Load(KernelSources.SelfTest);
-            var addScalar = _driver.GetFunction(selfTest, "add_scalar_f32");
-            foreach (var f in new[] { rmsNorm.Function, siluMul.Function, addScalar })
-                _log.WriteLine($"  {f.Name}: {_driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, "
-                    + $"{_driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes)} bytes local, "
-                    + $"{_driver.FunctionAttribute(f, FunctionAttribute.SharedSizeBytes)} bytes shared");
-            return new Kernels(rmsNorm, siluMul, addScalar, modules);
-        }
-        catch
-        {
-            foreach (var module in modules) module.Dispose();
-            throw;
-        }
+        return compiler;
     }
+
+    private CudaModuleHandle LoadModule(KernelCompiler compiler, string file, List<CudaModuleHandle> modules)
+    {
+        var compiled = compiler.Compile(file);
+        var clock = Stopwatch.StartNew();
+        var module = _driver.LoadModule(compiled.Cubin);
+        modules.Add(module);
+        _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"cache miss, compiled in {compiled.CompileMilliseconds:F0} ms")}, "
+            + $"cubin {compiled.Cubin.Length / 1024.0:F1} KiB, loaded in {clock.Elapsed.TotalMilliseconds:F1} ms, key {compiled.CacheKey[..12]}");
+        if (compiled.CacheError is not null) _log.WriteLine($"  {compiled.CacheError}");
+        if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
+        return module;
+    }
+
+    private void DescribeFunction(CudaFunction f) =>
+        _log.WriteLine($"  {f.Name}: {_driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, "
+            + $"{_driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes)} bytes local, "
+            + $"{_driver.FunctionAttribute(f, FunctionAttribute.SharedSizeBytes)} bytes shared");
 
     public void Dispose()
     {
         _timer.Dispose();
         _stream.Dispose();
-    }
-
-    private sealed record Kernels(RmsNormResidualKernel RmsNorm, SiluMulKernel SiluMul, CudaFunction AddScalar, List<CudaModuleHandle> Modules) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var module in Modules) module.Dispose();
-        }
     }
 }

@@ -1,0 +1,28 @@
+using System.Reflection;
+
+namespace QwenVL.Cuda.Kernels;
+
+/// <summary>The .cu files under Cuda/Kernels, embedded in this assembly as "Kernels/&lt;file&gt;".</summary>
+public static class KernelSources
+{
+    public const string RmsNormResidual = "rmsnorm_residual.cu";
+    public const string SiluMul = "silu_mul.cu";
+    public const string SelfTest = "selftest.cu";
+
+    private const string Prefix = "Kernels/";
+
+    /// <summary>The file names of all embedded kernel sources.</summary>
+    public static IReadOnlyList<string> FileNames { get; } = typeof(KernelSources).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".cu", StringComparison.Ordinal))
+        .Select(n => n[Prefix.Length..])
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    public static string Read(string fileName)
+    {
+        using var stream = typeof(KernelSources).Assembly.GetManifestResourceStream(Prefix + fileName)
+            ?? throw new FileNotFoundException($"no kernel source '{fileName}' is embedded (have: {string.Join(", ", FileNames)})");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Scheduling;
 
@@ -20,14 +22,16 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, List<SequenceId>> _byOwner = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StatusLine _status;
+    private readonly ILogger _statusLog;
     private long _nextStepId;
     private long? _inFlight;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SchedulerActor(Scheduler scheduler, Props engineProps, int replicaIndex = 0)
+    public SchedulerActor(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null)
     {
         _scheduler = scheduler;
+        _statusLog = statusLog ?? NullLogger.Instance;
         _engine = Context.ActorOf(engineProps, "engine");
         _status = new StatusLine(replicaIndex);
         Receive<SubmitSequences>(Submit);
@@ -39,8 +43,9 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         Receive<LogStatusTick>(_ => LogStatus());
     }
 
-    public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0) =>
-        Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex));
+    /// <param name="statusLog">where the periodic status line goes (the host's logging); Akka's log when null</param>
+    public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null) =>
+        Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex, statusLog));
 
     /// <summary>The engine is restarted on failure; the scheduler has already failed the step's sequences.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -154,7 +159,9 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
 
     private void LogStatus()
     {
-        _log.Info(_status.Format(_scheduler.Stats));
+        var line = _status.Format(_scheduler.Stats);
+        if (_statusLog is NullLogger) _log.Info(line);
+        else StatusLogMessages.Status(_statusLog, line);
         if (!_scheduler.HasWork) Timers.Cancel("status");
     }
 }

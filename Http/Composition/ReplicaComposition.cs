@@ -35,7 +35,9 @@ public static partial class ReplicaComposition
                 var config = ReplicaSettings.Scheduler(options, model.Executor.Spec, blocks);
                 long tokens = (long)blocks * config.BlockSize;
                 LogKvCache(log, blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);
-                var scheduler = system.ActorOf(SchedulerActor.Props(new Runtime.Scheduling.Scheduler(config), EngineActor.Props(model.Executor)), "scheduler-0");
+                var statusLog = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Engine");
+                var scheduler = system.ActorOf(SchedulerActor.Props(new Runtime.Scheduling.Scheduler(config), EngineActor.Props(model.Executor), 0, statusLog),
+                    "scheduler-0");
                 var requests = system.ActorOf(RequestSupervisor.Props(scheduler, requestServices), "requests-0");
                 registry.Register<SchedulerKey>(scheduler);
                 registry.Register<RequestsKey>(requests);

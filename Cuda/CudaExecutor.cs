@@ -106,7 +106,10 @@ public sealed unsafe class CudaExecutor : IModelExecutor
     public double LoadMilliseconds { get; }
 
     /// <summary>Device milliseconds of the last step's forward pass (metadata copy to logits, not the copy back).</summary>
-    public double LastStepDeviceMilliseconds { get; private set; }
+    public double LastStepDeviceMilliseconds => LastStepTimings.Device;
+
+    /// <summary>Where the last step's time went.</summary>
+    public StepTimings LastStepTimings { get; private set; }
 
     public long KvCacheBytesPerBlock => _kv.BytesPerBlock;
 
@@ -137,6 +140,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         if (batch.Sequences.Count > 0)
         {
             var step = Run(batch, sampledOnly: true);
+            long start = Stopwatch.GetTimestamp();
             var sequences = _metadata.SampledSequences(step);
             int vocab = Spec.VocabSize;
             var logits = _logitsHost.AsSpan<float>();
@@ -145,6 +149,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
                 var ctx = batch.Sequences[sequences[i]].Sampling!.Value;
                 tokens[sequences[i]] = _sampler.Sample(logits.Slice(i * vocab, vocab), in ctx);
             }
+            LastStepTimings = LastStepTimings with { Sample = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
         }
         foreach (var key in batch.Release ?? []) _images.Release(key);
         return new StepResult(tokens);
@@ -179,16 +184,25 @@ public sealed unsafe class CudaExecutor : IModelExecutor
     private PackedStep Run(StepBatch batch, bool sampledOnly)
     {
         if (_kvCache == null) throw new InvalidOperationException("AllocateKvCache has not been called");
+        long start = Stopwatch.GetTimestamp();
         var host = new Span<byte>(_metadataHost.Pointer, _metadata.CapacityBytes);
         var step = _metadata.Pack(batch, sampledOnly, _kvBlocks, _resolveImage, host);
+        long packed = Stopwatch.GetTimestamp();
         _driver.Record(_stepStart, _stream);
         _driver.CopyHostToDeviceAsync(_decoder.Metadata, _metadataHost.Pointer, step.Bytes, _stream);
         _decoder.Forward(step, _kvCache.Address, _kvBlocks);
         _driver.Record(_stepEnd, _stream);
         if (step.SampleRowCount > 0)
             _driver.CopyDeviceToHostAsync(_logitsHost.Pointer, _decoder.Logits, (long)step.SampleRowCount * Spec.VocabSize * sizeof(float), _stream);
+        long queued = Stopwatch.GetTimestamp();
         _driver.Synchronize(_stream);
-        LastStepDeviceMilliseconds = _driver.ElapsedMilliseconds(_stepStart, _stepEnd);
+        long done = Stopwatch.GetTimestamp();
+        LastStepTimings = new StepTimings(
+            Pack: Stopwatch.GetElapsedTime(start, packed).TotalMilliseconds,
+            Queue: Stopwatch.GetElapsedTime(packed, queued).TotalMilliseconds,
+            Wait: Stopwatch.GetElapsedTime(queued, done).TotalMilliseconds,
+            Sample: 0,
+            Device: _driver.ElapsedMilliseconds(_stepStart, _stepEnd));
         return step;
     }
 

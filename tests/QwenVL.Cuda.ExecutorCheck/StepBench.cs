@@ -9,15 +9,15 @@ namespace QwenVL.Cuda.ExecutorCheck;
 
 /// <summary>
 /// Step timings of CudaExecutor on a checkpoint (meant for the 2B shapes with random weights): prefill of one
-/// prompt at a few lengths, then decode steps at batch 1, 32 and 64 over 512-token contexts. Each figure is the
-/// median over repeats after warm-up; "step" is Execute's wall time (metadata, forward, logits to the host,
-/// sampling), "device" the forward pass alone between two events.
+/// prompt at a few lengths, then decode steps at batch 1, 32 and 64 over 512-token contexts and at batch 1 over
+/// 2048. Each figure is the median over repeats after warm-up: "step" is Execute's wall time, split into host
+/// packing, queueing, waiting and sampling; "device" is the forward pass between two events.
 /// </summary>
 internal static class StepBench
 {
-    private const int Context = 512;
     private const int DecodeSteps = 24;
     private const int Warmup = 4;
+    private const int MaxContext = 2048;
 
     public static bool Run(string modelDirectory, TextWriter log)
     {
@@ -25,8 +25,8 @@ internal static class StepBench
         var options = new CudaExecutorOptions(MaxModelLength: 4096, MaxTokensPerStep: 2048, MaxSequencesPerStep: 64, LoadVisionTower: false);
         using var cuda = CudaExecutor.Load(model, options);
         var c = cuda.Spec.Text;
-        int blocksPerSequence = (Context + DecodeSteps + Warmup + 2048 + 15) / 16;
-        int blocks = cuda.AllocateKvCache(Math.Min(8L << 30, (long)(64 + 1) * blocksPerSequence * cuda.KvCacheBytesPerBlock));
+        int blocksPerSequence = (MaxContext + DecodeSteps + Warmup + 15) / 16;
+        int blocks = cuda.AllocateKvCache((long)64 * blocksPerSequence * cuda.KvCacheBytesPerBlock);
         log.WriteLine($"device: {cuda.Device.Name}; {c.NumLayers} layers, hidden {c.HiddenSize}, heads {c.NumHeads}/{c.NumKvHeads}; "
             + $"loaded in {cuda.LoadMilliseconds:F0} ms (weights {cuda.WeightBytes / 1e9:F2} GB, activations {cuda.Activations.Bytes / 1e6:F0} MB), "
             + $"{blocks} KV blocks of {cuda.KvCacheBytesPerBlock / 1024} KiB");
@@ -40,29 +40,29 @@ internal static class StepBench
         foreach (int length in new[] { 128, 512, 2048 })
         {
             var step = new SequenceStep(0, Tokens(length), MRopePositions.ForText(0, length), Table(0), 0, greedy);
-            var (wall, device) = Time(cuda, () => new StepBatch([step]), repeats: 8);
-            log.WriteLine($"prefill {length,4} tokens: step {wall:F2} ms, device {device:F2} ms ({length / (device / 1000):F0} tok/s on the device)");
+            var t = Time(cuda, () => new StepBatch([step]), repeats: 8);
+            log.WriteLine($"prefill {length,4} tokens:          {Describe(t)} ({length / (t.Device / 1000):F0} tok/s on the device)");
         }
 
-        foreach (int batch in new[] { 1, 32, 64 })
+        foreach (var (batch, context) in new[] { (1, 512), (32, 512), (64, 512), (1, 2048) })
         {
             // prefill every sequence's context, up to 2048 tokens per step
             var next = new int[batch];
-            int perStep = Math.Max(1, 2048 / Context);
+            int perStep = Math.Max(1, 2048 / context);
             for (int first = 0; first < batch; first += perStep)
             {
                 var steps = Enumerable.Range(first, Math.Min(perStep, batch - first))
-                    .Select(s => new SequenceStep(s, Tokens(Context), MRopePositions.ForText(0, Context), Table(s), 0, greedy)).ToArray();
+                    .Select(s => new SequenceStep(s, Tokens(context), MRopePositions.ForText(0, context), Table(s), 0, greedy)).ToArray();
                 var result = cuda.Execute(new StepBatch(steps));
                 for (int i = 0; i < steps.Length; i++) next[first + i] = result.Tokens[i]!.Value.TokenId;
             }
             int k = 0;
-            var (wall, device) = Time(cuda, () =>
+            var t = Time(cuda, () =>
             {
                 var steps = new SequenceStep[batch];
                 for (int s = 0; s < batch; s++)
                 {
-                    int position = Context + k;
+                    int position = context + k;
                     steps[s] = new SequenceStep(s, [next[s]], [position, position, position], Table(s), position, greedy);
                 }
                 k++;
@@ -71,17 +71,20 @@ internal static class StepBench
             {
                 for (int s = 0; s < batch; s++) next[s] = r.Tokens[s]!.Value.TokenId;
             });
-            log.WriteLine($"decode batch {batch,2} after {Context} tokens: step {wall:F2} ms, device {device:F2} ms "
-                + $"({batch / (wall / 1000):F0} tok/s by step time)");
+            log.WriteLine($"decode batch {batch,2} after {context,4}: {Describe(t)} ({batch / (t.Wall / 1000):F0} tok/s by step time)");
         }
         log.WriteLine("bench: PASS");
         return true;
     }
 
-    private static (double Wall, double Device) Time(CudaExecutor cuda, Func<StepBatch> next, int repeats, Action<StepResult>? onResult = null)
+    private sealed record Timing(double Wall, double Pack, double Queue, double Wait, double Sample, double Device);
+
+    private static string Describe(Timing t) =>
+        $"step {t.Wall,6:F2} ms = pack {t.Pack:F2} + queue {t.Queue:F2} + wait {t.Wait:F2} + sample {t.Sample:F2}; device {t.Device,6:F2} ms";
+
+    private static Timing Time(CudaExecutor cuda, Func<StepBatch> next, int repeats, Action<StepResult>? onResult = null)
     {
-        var walls = new List<double>();
-        var devices = new List<double>();
+        var samples = new List<(double Wall, StepTimings Parts)>();
         for (int i = 0; i < Warmup + repeats; i++)
         {
             var batch = next();
@@ -89,17 +92,16 @@ internal static class StepBench
             var result = cuda.Execute(batch);
             double wall = clock.Elapsed.TotalMilliseconds;
             onResult?.Invoke(result);
-            if (i < Warmup) continue;
-            walls.Add(wall);
-            devices.Add(cuda.LastStepDeviceMilliseconds);
+            if (i >= Warmup) samples.Add((wall, cuda.LastStepTimings));
         }
-        return (Median(walls), Median(devices));
+        return new Timing(Median(samples, s => s.Wall), Median(samples, s => s.Parts.Pack), Median(samples, s => s.Parts.Queue),
+            Median(samples, s => s.Parts.Wait), Median(samples, s => s.Parts.Sample), Median(samples, s => s.Parts.Device));
     }
 
-    private static double Median(List<double> values)
+    private static double Median<T>(List<T> samples, Func<T, double> value)
     {
-        values.Sort();
-        int n = values.Count;
+        var values = samples.Select(value).Order().ToArray();
+        int n = values.Length;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }

@@ -8,6 +8,10 @@ public static class KernelSources
     public const string RmsNormResidual = "rmsnorm_residual.cu";
     public const string SiluMul = "silu_mul.cu";
     public const string SelfTest = "selftest.cu";
+    public const string Embed = "embed.cu";
+    public const string RmsNormF32 = "rmsnorm_f32.cu";
+    public const string QkvRopeCache = "qkv_rope_cache.cu";
+    public const string PagedAttention = "paged_attention.cu";
 
     private const string Prefix = "Kernels/";
 

@@ -9,10 +9,18 @@ public class KernelSourcesTests
     [Fact]
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
-        Assert.Equal([KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul], KernelSources.FileNames);
+        Assert.Equal([KernelSources.Embed, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
+            KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul], KernelSources.FileNames);
         Assert.Contains($"extern \"C\" __global__ void {RmsNormResidualKernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormResidual));
         Assert.Contains($"extern \"C\" __global__ void {SiluMulKernel.EntryPoint}(", KernelSources.Read(KernelSources.SiluMul));
         Assert.Contains("extern \"C\" __global__ void add_scalar_f32(", KernelSources.Read(KernelSources.SelfTest));
+        Assert.Contains($"extern \"C\" __global__ void {EmbedKernel.EntryPoint}(", KernelSources.Read(KernelSources.Embed));
+        Assert.Contains($"extern \"C\" __global__ void {RmsNormF32Kernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormF32));
+        Assert.Contains($"extern \"C\" __global__ void {QkvRopeCacheKernel.EntryPoint}(", KernelSources.Read(KernelSources.QkvRopeCache));
+        var attention = KernelSources.Read(KernelSources.PagedAttention);
+        Assert.Contains("PAGED_ATTENTION_ENTRY(64)", attention);
+        Assert.Contains("PAGED_ATTENTION_ENTRY(128)", attention);
+        Assert.Equal("paged_attention_hd128", PagedAttentionKernel.EntryPoint(128));
     }
 
     [Fact]

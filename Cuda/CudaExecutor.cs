@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using QwenVL.Cuda.Executor;
+using QwenVL.Cuda.Handles;
+using QwenVL.Cuda.Interop;
+using QwenVL.Cuda.Kernels;
+using QwenVL.Runtime.Checkpoint;
+using QwenVL.Runtime.Cpu;
+using QwenVL.Runtime.Execution;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Sampling;
+
+namespace QwenVL.Cuda;
+
+/// <summary>
+/// The language model on one GPU behind <see cref="IModelExecutor"/>: bf16 weights uploaded once, activations
+/// planned for the largest step, the paged KV cache in bf16 with the scheduler's block layout, one stream.
+/// Each step packs its metadata on the host into a pinned buffer and sends it with one copy, queues the
+/// forward pass (<see cref="CudaDecoder"/>), brings the sample rows' logits back and samples them on the CPU.
+/// Images are encoded by the CPU vision tower for now and kept on the device until released.
+/// Calls may come from any one thread at a time: each makes the device's context current first.
+/// </summary>
+public sealed unsafe class CudaExecutor : IModelExecutor
+{
+    private readonly CudaDevice _device;
+    private readonly CudaDriver _driver;
+    private readonly CudaStreamHandle _stream;
+    private readonly DecoderKernels _kernels;
+    private readonly DeviceWeights _weights;
+    private readonly GemmPlans _gemms;
+    private readonly DeviceMemoryHandle _activations;
+    private readonly CudaDecoder _decoder;
+    private readonly StepMetadata _metadata;
+    private readonly PinnedHostMemoryHandle _metadataHost;
+    private readonly PinnedHostMemoryHandle _logitsHost;
+    private readonly DeviceImageStore _images;
+    private readonly IImageEncoder? _encoder;
+    private readonly KvCacheLayout _kv;
+    private readonly Sampler _sampler;
+    private readonly CudaEventHandle _stepStart;
+    private readonly CudaEventHandle _stepEnd;
+    private readonly Func<ImageKey, DeviceImage> _resolveImage;
+    private DeviceMemoryHandle? _kvCache;
+    private int _kvBlocks;
+
+    private CudaExecutor(CudaDevice device, ModelDirectory model, SafetensorsCheckpoint checkpoint, CudaExecutorOptions options)
+    {
+        _device = device;
+        _driver = device.Driver;
+        var c = model.Config.Text;
+        if (!PagedAttentionKernel.IsSupported(c.HeadDim))
+            throw new NotSupportedException($"the CUDA executor's attention is built for head dims 64 and 128, not {c.HeadDim}");
+        int maxModelLength = options.MaxModelLength ?? c.MaxPositionEmbeddings;
+        Spec = new ModelSpec(c, options.BlockSize, maxModelLength);
+        Limits = StepLimits.For(options.MaxTokensPerStep, options.MaxSequencesPerStep, maxModelLength, options.BlockSize);
+        _kv = KvCacheLayout.For(c, options.BlockSize);
+        _sampler = new Sampler(c.VocabSize);
+        _resolveImage = key => _images![key];
+
+        var clock = Stopwatch.StartNew();
+        _stream = _driver.CreateStream();
+        _stepStart = _driver.CreateEvent();
+        _stepEnd = _driver.CreateEvent();
+        var compiler = new KernelCompiler(device.Architecture, new CubinCache(options.CubinCacheDirectory ?? CubinCache.DefaultDirectory()));
+        _kernels = new DecoderKernels(_driver, compiler, c.HeadDim);
+        _weights = DeviceWeights.Upload(_driver, _stream, checkpoint, c);
+        _gemms = new GemmPlans(CuBlasLt.Shared, options.GemmWorkspaceBytes);
+        _metadata = new StepMetadata(Limits, options.BlockSize, c.VocabSize, c.HiddenSize, PagedAttentionKernel.TileQueries(c.NumHeads, c.NumKvHeads));
+        Activations = ActivationLayout.Plan(c, Limits.MaxTokens, Limits.MaxSequences, _metadata.CapacityBytes, options.GemmWorkspaceBytes);
+        _activations = _driver.Allocate(Activations.Bytes);
+        _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv);
+        _metadataHost = _driver.AllocateHost(_metadata.CapacityBytes);
+        _logitsHost = _driver.AllocateHost((long)Limits.MaxSequences * c.VocabSize * sizeof(float));
+        int merge = model.Config.Vision.SpatialMergeSize;
+        _images = new DeviceImageStore(_driver, options.ImageStoreBytes, c.HiddenSize, merge);
+        if (options.LoadVisionTower)
+            _encoder = new HostImageEncoder(_driver, new CpuVisionTower(CpuVisionWeights.Load(checkpoint, model.Config.Vision)), c.HiddenSize, merge);
+        LoadMilliseconds = clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>Opens the GPU, uploads the model's language weights and loads its vision tower (on the CPU for now).</summary>
+    public static CudaExecutor Load(ModelDirectory model, CudaExecutorOptions? options = null)
+    {
+        options ??= new CudaExecutorOptions();
+        var device = CudaDevice.Open(options.DeviceOrdinal);
+        try
+        {
+            using var checkpoint = model.OpenCheckpoint();
+            return new CudaExecutor(device, model, checkpoint, options);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    public ModelSpec Spec { get; }
+
+    public StepLimits Limits { get; }
+
+    public ActivationLayout Activations { get; }
+
+    public CudaDevice Device => _device;
+
+    /// <summary>Wall-clock milliseconds the constructor took: kernels, weight upload, buffers, vision weights.</summary>
+    public double LoadMilliseconds { get; }
+
+    /// <summary>Device milliseconds of the last step's forward pass (metadata copy to logits, not the copy back).</summary>
+    public double LastStepDeviceMilliseconds => LastStepTimings.Device;
+
+    /// <summary>Where the last step's time went.</summary>
+    public StepTimings LastStepTimings { get; private set; }
+
+    public long KvCacheBytesPerBlock => _kv.BytesPerBlock;
+
+    public long WeightBytes => _weights.Layout.Bytes;
+
+    public int KvBlocks => _kvBlocks;
+
+    public int CachedImageCount => _images.Count;
+
+    public int AllocateKvCache(long bytes)
+    {
+        int blocks = _kv.BlocksWithin(bytes);
+        if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block ({KvCacheBytesPerBlock} bytes each)");
+        _device.MakeCurrent();
+        _driver.Synchronize(_stream);
+        _kvCache?.Dispose();
+        _kvCache = null;
+        _kvCache = _driver.Allocate(blocks * KvCacheBytesPerBlock);
+        _kvBlocks = blocks;
+        return blocks;
+    }
+
+    public StepResult Execute(StepBatch batch)
+    {
+        _device.MakeCurrent();
+        EncodeNewImages(batch);
+        var tokens = new SampledToken?[batch.Sequences.Count];
+        if (batch.Sequences.Count > 0)
+        {
+            var step = Run(batch, sampledOnly: true);
+            long start = Stopwatch.GetTimestamp();
+            var sequences = _metadata.SampledSequences(step);
+            int vocab = Spec.VocabSize;
+            var logits = _logitsHost.AsSpan<float>();
+            for (int i = 0; i < sequences.Length; i++)
+            {
+                var ctx = batch.Sequences[sequences[i]].Sampling!.Value;
+                tokens[sequences[i]] = _sampler.Sample(logits.Slice(i * vocab, vocab), in ctx);
+            }
+            LastStepTimings = LastStepTimings with { Sample = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
+        }
+        foreach (var key in batch.Release ?? []) _images.Release(key);
+        return new StepResult(tokens);
+    }
+
+    /// <summary>
+    /// Runs the step (encoding its new images, releasing nothing) and returns the last-token logits of the
+    /// sequences that sample, or of all of them, [rows, vocab], with <paramref name="rows"/> naming each row's sequence.
+    /// </summary>
+    public float[] LastTokenLogits(StepBatch batch, bool sampledOnly, out int[] rows)
+    {
+        _device.MakeCurrent();
+        EncodeNewImages(batch);
+        var step = Run(batch, sampledOnly);
+        rows = _metadata.SampledSequences(step).ToArray();
+        return _logitsHost.AsSpan<float>()[..(rows.Length * Spec.VocabSize)].ToArray();
+    }
+
+    private void EncodeNewImages(StepBatch batch)
+    {
+        var encode = batch.Encode;
+        if (encode == null || encode.Count == 0) return;
+        for (int i = 0; i < encode.Count; i++)
+        {
+            if (_images.Contains(encode[i].Key)) continue;
+            if (_encoder == null) throw new InvalidOperationException("this executor was built without the vision tower");
+            _images.Add(encode[i].Key, encode[i].Patches, _encoder, _stream);
+        }
+    }
+
+    /// <summary>Packs, sends and runs the step, then waits for its logits in the pinned host buffer.</summary>
+    private PackedStep Run(StepBatch batch, bool sampledOnly)
+    {
+        if (_kvCache == null) throw new InvalidOperationException("AllocateKvCache has not been called");
+        long start = Stopwatch.GetTimestamp();
+        var host = new Span<byte>(_metadataHost.Pointer, _metadata.CapacityBytes);
+        var step = _metadata.Pack(batch, sampledOnly, _kvBlocks, _resolveImage, host);
+        long packed = Stopwatch.GetTimestamp();
+        _driver.Record(_stepStart, _stream);
+        _driver.CopyHostToDeviceAsync(_decoder.Metadata, _metadataHost.Pointer, step.Bytes, _stream);
+        _decoder.Forward(step, _kvCache.Address, _kvBlocks);
+        _driver.Record(_stepEnd, _stream);
+        if (step.SampleRowCount > 0)
+            _driver.CopyDeviceToHostAsync(_logitsHost.Pointer, _decoder.Logits, (long)step.SampleRowCount * Spec.VocabSize * sizeof(float), _stream);
+        long queued = Stopwatch.GetTimestamp();
+        _driver.Synchronize(_stream);
+        long done = Stopwatch.GetTimestamp();
+        LastStepTimings = new StepTimings(
+            Pack: Stopwatch.GetElapsedTime(start, packed).TotalMilliseconds,
+            Queue: Stopwatch.GetElapsedTime(packed, queued).TotalMilliseconds,
+            Wait: Stopwatch.GetElapsedTime(queued, done).TotalMilliseconds,
+            Sample: 0,
+            Device: _driver.ElapsedMilliseconds(_stepStart, _stepEnd));
+        return step;
+    }
+
+    public void Dispose()
+    {
+        _device.MakeCurrent();
+        _driver.Synchronize(_stream);
+        _kvCache?.Dispose();
+        _images.Clear();
+        _images.Dispose();
+        _encoder?.Dispose();
+        _activations.Dispose();
+        _weights.Dispose();
+        _gemms.Dispose();
+        _kernels.Dispose();
+        _logitsHost.Dispose();
+        _metadataHost.Dispose();
+        _stepEnd.Dispose();
+        _stepStart.Dispose();
+        _stream.Dispose();
+        _device.Dispose();
+    }
+}

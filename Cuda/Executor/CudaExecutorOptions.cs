@@ -1,0 +1,20 @@
+namespace QwenVL.Cuda.Executor;
+
+/// <summary>How a <see cref="CudaExecutor"/> is sized and where it runs.</summary>
+/// <param name="BlockSize">tokens per KV block: the scheduler's block size</param>
+/// <param name="MaxModelLength">longest sequence (prompt + output); null: the model's max_position_embeddings</param>
+/// <param name="MaxTokensPerStep">largest step in tokens (the scheduler's token budget): sizes the activations</param>
+/// <param name="MaxSequencesPerStep">most sequences in one step: sizes the logits and the metadata</param>
+/// <param name="ImageStoreBytes">device memory for encoded images held between encode and release</param>
+/// <param name="LoadVisionTower">false for text-only use: images are then an error</param>
+/// <param name="CubinCacheDirectory">null: $QWENVL_CUBIN_CACHE or ~/.cache/qwenvl/cubin</param>
+public sealed record CudaExecutorOptions(
+    int BlockSize = 16,
+    int? MaxModelLength = null,
+    int MaxTokensPerStep = 2048,
+    int MaxSequencesPerStep = 256,
+    long ImageStoreBytes = 256L << 20,
+    bool LoadVisionTower = true,
+    int DeviceOrdinal = 0,
+    string? CubinCacheDirectory = null,
+    long GemmWorkspaceBytes = 32L << 20);

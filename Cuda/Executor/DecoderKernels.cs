@@ -1,0 +1,56 @@
+using QwenVL.Cuda.Handles;
+using QwenVL.Cuda.Interop;
+using QwenVL.Cuda.Kernels;
+
+namespace QwenVL.Cuda.Executor;
+
+/// <summary>The decoder's kernels, compiled (or read from the cubin cache) and loaded once per executor.</summary>
+internal sealed class DecoderKernels : IDisposable
+{
+    private readonly List<CudaModuleHandle> _modules = [];
+
+    public DecoderKernels(CudaDriver driver, KernelCompiler compiler, int headDim)
+    {
+        try
+        {
+            Embed = new EmbedKernel(driver, Load(driver, compiler, KernelSources.Embed));
+            RmsNorm = new RmsNormF32Kernel(driver, Load(driver, compiler, KernelSources.RmsNormF32));
+            QkvRopeCache = new QkvRopeCacheKernel(driver, Load(driver, compiler, KernelSources.QkvRopeCache));
+            Attention = new PagedAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedAttention), headDim);
+            SiluMul = new SiluMulKernel(driver, Load(driver, compiler, KernelSources.SiluMul));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public EmbedKernel Embed { get; }
+
+    public RmsNormF32Kernel RmsNorm { get; }
+
+    public QkvRopeCacheKernel QkvRopeCache { get; }
+
+    public PagedAttentionKernel Attention { get; }
+
+    public SiluMulKernel SiluMul { get; }
+
+    /// <summary>Milliseconds NVRTC spent on the files that missed the cubin cache.</summary>
+    public double CompileMilliseconds { get; private set; }
+
+    private CudaModuleHandle Load(CudaDriver driver, KernelCompiler compiler, string file)
+    {
+        var compiled = compiler.Compile(file);
+        CompileMilliseconds += compiled.CompileMilliseconds;
+        var module = driver.LoadModule(compiled.Cubin);
+        _modules.Add(module);
+        return module;
+    }
+
+    public void Dispose()
+    {
+        foreach (var module in _modules) module.Dispose();
+        _modules.Clear();
+    }
+}

@@ -1,0 +1,24 @@
+using QwenVL.Cuda.Handles;
+using QwenVL.Cuda.Interop;
+using QwenVL.Cuda.Memory;
+using QwenVL.Runtime.Cpu;
+using QwenVL.Runtime.Vision;
+
+namespace QwenVL.Cuda.Executor;
+
+/// <summary>Runs the float32 CPU vision tower and uploads its embeddings (until the GPU tower takes over).</summary>
+internal sealed class HostImageEncoder(CudaDriver driver, CpuVisionTower tower, int hidden, int mergeSize) : IImageEncoder
+{
+    public void Encode(PixelPatches image, ulong destination, CudaStreamHandle stream)
+    {
+        var values = tower.Encode(image);
+        long expected = (long)image.TokenCount(mergeSize) * hidden;
+        if (values.Length != expected)
+            throw new InvalidOperationException($"the vision tower returned {values.Length} values for an image of {image.TokenCount(mergeSize)} tokens × {hidden}");
+        DeviceCopy.Upload<float>(driver, stream, destination, values);
+    }
+
+    public void Dispose()
+    {
+    }
+}

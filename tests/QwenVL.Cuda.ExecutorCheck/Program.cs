@@ -1,0 +1,24 @@
+using QwenVL.Cuda;
+using QwenVL.Cuda.ExecutorCheck;
+
+if (args.Length < 3 || args[1] != "--model" || args[0] is not ("parity" or "bench"))
+{
+    Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|bench --model DIR");
+    return 2;
+}
+if (!CudaDevice.IsAvailable(out var reason))
+{
+    Console.WriteLine($"executor check: FAIL ({reason})");
+    return 1;
+}
+try
+{
+    bool passed = args[0] == "parity" ? ParityCheck.Run(args[2], Console.Out) : StepBench.Run(args[2], Console.Out);
+    return passed ? 0 : 1;
+}
+catch (Exception e)
+{
+    Console.WriteLine($"executor check: FAIL ({e.GetType().Name}: {e.Message})");
+    Console.WriteLine(e.StackTrace);
+    return 1;
+}

@@ -1,0 +1,46 @@
+using QwenVL.Runtime.Execution;
+using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Positions;
+using QwenVL.Runtime.Text;
+using QwenVL.Runtime.Vision;
+
+namespace QwenVL.Cuda.ExecutorCheck;
+
+/// <summary>A reference case's prompt as the server builds it, with its images' patches and keys.</summary>
+internal sealed record PreparedPrompt(PromptInput Input, PixelPatches[] Patches, ImageKey[] Keys)
+{
+    public int Length => Input.Tokens.Length;
+
+    /// <summary>Tokens [start, start + count) as one sequence's step.</summary>
+    public SequenceStep Chunk(long id, int start, int count, int[] blockTable, Runtime.Sampling.SamplingContext? sampling) =>
+        new(id, Input.Tokens[start..(start + count)], MRopePositions.Slice(Input.Positions, Length, start, count), blockTable, start, sampling,
+            Input.ImageSlicesFor(start, count, Keys));
+
+    /// <summary>The decode step of output token <paramref name="k"/> (0-based) after the whole prompt.</summary>
+    public SequenceStep Decode(long id, int k, int token, int[] blockTable, Runtime.Sampling.SamplingContext? sampling)
+    {
+        int position = Length + k + Input.RopeDelta;
+        return new SequenceStep(id, [token], [position, position, position], blockTable, Length + k, sampling);
+    }
+
+    public IReadOnlyList<ImageToEncode> Encode => Patches.Select((p, i) => new ImageToEncode(Keys[i], p)).ToArray();
+}
+
+/// <summary>Builds the reference cases' prompts from the model directory: tokenizer, chat text, images.</summary>
+internal sealed class Prompts(ModelDirectory model)
+{
+    public QwenTokenizer Tokenizer { get; } = QwenTokenizer.Load(model.Path);
+
+    private readonly ImageProcessor _processor = new(model.Preprocessor);
+
+    public PreparedPrompt Build(ReferenceChat chat)
+    {
+        var patches = chat.Images
+            .Select(name => _processor.Preprocess(ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(model.Path, "images", name)))))
+            .ToArray();
+        var input = PromptInput.Build(Tokenizer.Encode(chat.PromptText), patches.Select(p => new ImageGrid(p.GridT, p.GridH, p.GridW)).ToArray(),
+            model.Config.Tokens, model.Config.Vision.SpatialMergeSize);
+        return new PreparedPrompt(input, patches, patches.Select(ImageKey.Of).ToArray());
+    }
+}

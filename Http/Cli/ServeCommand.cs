@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using QwenVL.Cuda;
 using QwenVL.Http.Apis;
 using QwenVL.Http.Composition;
 using QwenVL.Runtime.Checkpoint;
@@ -51,8 +52,6 @@ public static partial class ServeCommand
         var logger = loggerFactory.CreateLogger("QwenVL.Http.Serve");
         LogVersion(logger, ServerInfoApi.ServerVersion);
         LogNonDefaultArgs(logger, NonDefaultArgs(options));
-        if (options.Device == ExecutionDevice.Cuda)
-            throw new CliException("--device cuda: this build has no CUDA executor yet; use --device cpu or auto");
 
         using var model = Load(options, logger);
         var served = CreateServedModel(model, options);
@@ -76,9 +75,9 @@ public static partial class ServeCommand
         LoadedModel model;
         try
         {
-            model = LoadedModel.Open(options.Model, options.MaxModelLen, options.BlockSize);
+            model = LoadedModel.Open(options.Model, options.MaxModelLen, options.BlockSize, ReplicaSettings.Executor(options));
         }
-        catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException or CudaException)
         {
             throw new CliException(e.Message);
         }

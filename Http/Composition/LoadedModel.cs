@@ -22,12 +22,12 @@ public sealed class LoadedModel : IDisposable
         Name = name;
     }
 
-    /// <summary>Opens the directory and builds the CPU executor (the CUDA one is chosen here once it exists).</summary>
-    public static LoadedModel Open(string path, int? maxModelLength = null, int blockSize = CpuExecutor.DefaultBlockSize)
+    /// <summary>Opens the directory and builds the executor <paramref name="choice"/> picks (by default: CUDA if a device answers, else the CPU).</summary>
+    public static LoadedModel Open(string path, int? maxModelLength = null, int blockSize = CpuExecutor.DefaultBlockSize, ExecutorChoice? choice = null)
     {
         var directory = ModelDirectory.Open(path);
         var tokenizer = QwenTokenizer.Load(directory.Path);
-        var executor = CpuExecutor.Load(directory, blockSize, maxModelLength);
+        var executor = (choice ?? new ExecutorChoice()).Create(directory, maxModelLength, blockSize);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
         return new LoadedModel(directory, tokenizer, executor, name);
     }

@@ -31,7 +31,7 @@ public static partial class ReplicaComposition
             akka.WithActors((system, registry) =>
             {
                 var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Replica");
-                int blocks = model.Executor.AllocateKvCache(ReplicaSettings.KvCacheBytes(options));
+                int blocks = model.Executor.AllocateKvCache(ReplicaSettings.KvCacheBytes(options, model.Executor));
                 var config = ReplicaSettings.Scheduler(options, model.Executor.Spec, blocks);
                 long tokens = (long)blocks * config.BlockSize;
                 LogKvCache(log, blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);

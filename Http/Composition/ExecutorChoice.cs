@@ -1,0 +1,24 @@
+using QwenVL.Cuda;
+using QwenVL.Cuda.Executor;
+using QwenVL.Runtime.Cpu;
+using QwenVL.Runtime.Execution;
+using QwenVL.Runtime.Model;
+
+namespace QwenVL.Http.Composition;
+
+/// <summary>Which executor a process runs and how large its steps may be (the scheduler's limits size the GPU's buffers).</summary>
+public sealed record ExecutorChoice(ExecutionDevice Device = ExecutionDevice.Auto, int MaxTokensPerStep = 2048, int MaxSequencesPerStep = 256)
+{
+    /// <summary>
+    /// CUDA when asked for, or under auto when a device answers; the CPU reference executor otherwise.
+    /// --device cuda without a usable device is an error that says why.
+    /// </summary>
+    public IModelExecutor Create(ModelDirectory model, int? maxModelLength, int blockSize)
+    {
+        bool available = CudaDevice.IsAvailable(out var reason);
+        if (Device == ExecutionDevice.Cuda && !available)
+            throw new InvalidOperationException($"--device cuda, but there is no usable CUDA device ({reason})");
+        if (Device == ExecutionDevice.Cpu || !available) return CpuExecutor.Load(model, blockSize, maxModelLength);
+        return CudaExecutor.Load(model, new CudaExecutorOptions(blockSize, maxModelLength, MaxTokensPerStep, MaxSequencesPerStep));
+    }
+}

@@ -8,6 +8,10 @@ public static class KernelSources
     public const string RmsNormResidual = "rmsnorm_residual.cu";
     public const string SiluMul = "silu_mul.cu";
     public const string SelfTest = "selftest.cu";
+    public const string VisionAttention = "vision_attention.cu";
+    public const string VisionElementwise = "vision_elementwise.cu";
+    public const string VisionLayerNorm = "vision_layernorm.cu";
+    public const string VisionRotary = "vision_rotary.cu";
 
     private const string Prefix = "Kernels/";
 

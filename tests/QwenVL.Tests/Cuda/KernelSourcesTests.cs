@@ -9,10 +9,39 @@ public class KernelSourcesTests
     [Fact]
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
-        Assert.Equal([KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul], KernelSources.FileNames);
+        Assert.Equal(
+            [KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
+                KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
+            KernelSources.FileNames);
         Assert.Contains($"extern \"C\" __global__ void {RmsNormResidualKernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormResidual));
         Assert.Contains($"extern \"C\" __global__ void {SiluMulKernel.EntryPoint}(", KernelSources.Read(KernelSources.SiluMul));
         Assert.Contains("extern \"C\" __global__ void add_scalar_f32(", KernelSources.Read(KernelSources.SelfTest));
+    }
+
+    [Fact]
+    public void Vision_kernel_files_define_the_entry_points_their_launchers_look_up()
+    {
+        Assert.Contains($"extern \"C\" __global__ void {ResidualLayerNormKernel.EntryPoint}(", KernelSources.Read(KernelSources.VisionLayerNorm));
+        Assert.Contains($"extern \"C\" __global__ void {QkvRotaryKernel.EntryPoint}(", KernelSources.Read(KernelSources.VisionRotary));
+        var elementwise = KernelSources.Read(KernelSources.VisionElementwise);
+        foreach (var name in new[] { "f32_to_bf16", "bias_quick_gelu_bf16", "bias_gelu_bf16", "bias_add_bf16" })
+            Assert.Contains($"extern \"C\" __global__ void {name}(", elementwise);
+        var attention = KernelSources.Read(KernelSources.VisionAttention);
+        foreach (var headDim in VisionAttentionKernel.HeadDims) Assert.Contains($"VISION_ATTENTION({headDim})", attention);
+        Assert.Contains("vision_attention_hd##HD(", attention);
+        Assert.Contains("vision_attention_simple_hd##HD(", attention);
+    }
+
+    [Theory]
+    [InlineData(32, 51712)]
+    [InlineData(80, 82432)]
+    [InlineData(128, 113152)]
+    public void Attention_shared_memory_is_the_sum_of_its_tiles(int headDim, int bytes)
+    {
+        // Q, K, V: 64 rows of headDim + 8 bf16; scores 4x16 rows of 68 fp32; probabilities 4x16 rows of 72 bf16;
+        // output 4x16 rows of headDim + 4 fp32; max and sum of 64 rows.
+        Assert.Equal(bytes, VisionAttentionKernel.SharedBytesFor(headDim));
+        Assert.Equal(3 * 64 * (headDim + 8) * 2 + 64 * 68 * 4 + 64 * 72 * 2 + 64 * (headDim + 4) * 4 + 512, bytes);
     }
 
     [Fact]

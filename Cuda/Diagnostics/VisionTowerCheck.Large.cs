@@ -54,6 +54,18 @@ public sealed partial class VisionTowerCheck
         _log.WriteLine("  " + timing);
         _summary.Add(timing);
 
+        using (var profile = new VisionStageProfile(_driver))
+        {
+            tower.Profile = profile;
+            tower.Encode(big, output.Address);
+            tower.Profile = null;
+            var stages = profile.Milliseconds();
+            var split = $"2B shapes, 448x448, one encode with events between stages: "
+                + string.Join(", ", stages.Select(s => $"{s.Key} {s.Value:F2} ms")) + $" (sum {stages.Values.Sum():F2})";
+            _log.WriteLine("  " + split);
+            _summary.Add(split);
+        }
+
         var gpu = tower.EncodeToHost(small);
         clock.Restart();
         var cpuWeights = CpuVisionWeights.Load(checkpoint, config);

@@ -5,15 +5,14 @@ namespace QwenVL.Cuda.Kernels;
 
 /// <summary>
 /// Launches the vision tower's attention within segments (vision_attention.cu) for one head dimension: the tensor-core
-/// kernel <c>vision_attention_hdN</c>, or <c>vision_attention_simple_hdN</c>, its plain fp32 check. Both read q, k, v from
-/// the qkv rows and take the work list <see cref="Vision.AttentionTiles"/> builds.
+/// kernel <c>vision_attention_hdN</c> (mma.sync, flash-attention-2 style), or <c>vision_attention_simple_hdN</c>, its
+/// plain fp32 check. Both read q, k, v from the qkv rows and take the work list <see cref="Vision.AttentionTiles"/> builds.
 /// </summary>
 public sealed unsafe class VisionAttentionKernel
 {
     /// <summary>Queries per block, and keys per step of the tensor-core kernel (kQueries, kKeys in the source).</summary>
     public const int Tile = 64;
     private const int Threads = 128;
-    private const int Warps = 4;
 
     private readonly CudaDriver _driver;
 
@@ -43,12 +42,8 @@ public sealed unsafe class VisionAttentionKernel
     /// <summary>Dynamic shared memory of one block of the tensor-core kernel.</summary>
     public int SharedBytes { get; }
 
-    /// <summary>Layout&lt;HD&gt;::total in vision_attention.cu: Q, K, V tiles, scores, probabilities, output, max and sum.</summary>
-    public static int SharedBytesFor(int headDim)
-    {
-        int qkvRow = headDim + 8, scoreRow = Tile + 4, probabilityRow = Tile + 8, outputRow = headDim + 4;
-        return 3 * Tile * qkvRow * 2 + Warps * 16 * scoreRow * 4 + Warps * 16 * probabilityRow * 2 + Warps * 16 * outputRow * 4 + 2 * Tile * 4;
-    }
+    /// <summary>Layout&lt;HD&gt; in vision_attention.cu: Q and K tiles of 64 rows of headDim + 8 bf16, then Vᵀ, headDim rows of 72 bf16.</summary>
+    public static int SharedBytesFor(int headDim) => 2 * Tile * (headDim + 8) * 2 + headDim * (Tile + 8) * 2;
 
     /// <summary>log2(e)/√headDim: the kernels work in powers of two.</summary>
     public static float ScaleLog2(int headDim) => (float)(1.0 / Math.Sqrt(headDim) / Math.Log(2.0));

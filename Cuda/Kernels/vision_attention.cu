@@ -7,17 +7,15 @@
 // tiles: one (first query, segment start, segment end) triple per block of up to 64 queries, all inside
 // one segment (AttentionTiles builds it on the host). Grid: (tiles, heads). scale_log2 = log2(e) / sqrt(HD).
 //
-// vision_attention_hdN: 4 warps, 16 queries each; Q·Kᵀ and P·V on the tensor cores (WMMA bf16, fp32
-// accumulate); the running output lives in shared memory as fp32. Dynamic shared memory: see Layout
-// (AttentionKernel.SharedBytes on the host computes the same number).
+// vision_attention_hdN: 4 warps, 16 queries each, flash-attention-2 style on the tensor cores (mma.sync m16n8k16,
+// bf16 operands, fp32 accumulate): Q, the scores, the probabilities and the output stay in registers; K and Vᵀ
+// tiles of 64 keys pass through shared memory (Layout; AttentionKernel.SharedBytesFor on the host computes the same).
 // vision_attention_simple_hdN: one warp per query, the keys spread over the lanes; plain fp32 arithmetic.
 // Slow; it is the check for the first one.
 #include <cuda_bf16.h>
-#include <mma.h>
 
 namespace {
 
-using namespace nvcuda;
 typedef __nv_bfloat16 bf16;
 
 constexpr int kQueries = 64;
@@ -41,35 +39,23 @@ __device__ __forceinline__ float warp_max(float v)
     return v;
 }
 
-// Shared memory of one block, in bytes and in order. Leading dimensions keep every WMMA tile 32-byte aligned.
+// Shared memory of one block: Q and K rows (keys by channel), then Vᵀ (channels by key). Rows are padded by 16 bytes,
+// so the 32-bit operand reads of a warp (8 rows x 4 words) fall in 32 different banks.
 template <int HD>
 struct Layout {
-    static constexpr int ldq = HD + 8;      // Q, K, V rows (bf16)
-    static constexpr int lds = kKeys + 4;   // scores (fp32)
-    static constexpr int ldp = kKeys + 8;   // probabilities (bf16)
-    static constexpr int ldo = HD + 4;      // running output (fp32)
-    static constexpr int q_bytes = kQueries * ldq * 2;
-    static constexpr int kv_bytes = kKeys * ldq * 2;
-    static constexpr int s_bytes = kWarps * 16 * lds * 4;
-    static constexpr int p_bytes = kWarps * 16 * ldp * 2;
-    static constexpr int o_bytes = kWarps * 16 * ldo * 4;
-    static constexpr int stats_bytes = 2 * kQueries * 4;
-    static constexpr int k_at = q_bytes;
-    static constexpr int v_at = k_at + kv_bytes;
-    static constexpr int s_at = v_at + kv_bytes;
-    static constexpr int p_at = s_at + s_bytes;
-    static constexpr int o_at = p_at + p_bytes;
-    static constexpr int stats_at = o_at + o_bytes;
-    static constexpr int total = stats_at + stats_bytes;
+    static constexpr int ldk = HD + 8;
+    static constexpr int ldv = kKeys + 8;
+    static constexpr int k_at = kQueries * ldk * 2;
+    static constexpr int v_at = k_at + kKeys * ldk * 2;
 };
 
-// Rows [first, first + count) of one head's q, k or v into shared memory, 16 bytes at a time; the rest of
-// the 64 rows zero (a zero key scores 0 and is masked; a zero value adds nothing).
+// Rows [first, first + count) of one head's q or k into shared memory, 16 bytes at a time; the rest of the 64 rows
+// zero.
 template <int HD>
 __device__ __forceinline__ void load_rows(bf16* dst, const bf16* src, long long stride, int first, int count)
 {
     constexpr int chunks = HD / 8;
-    constexpr int ld = Layout<HD>::ldq;
+    constexpr int ld = Layout<HD>::ldk;
     for (int i = threadIdx.x; i < 64 * chunks; i += kThreads) {
         const int r = i / chunks;
         const int c = (i - r * chunks) * 8;
@@ -77,6 +63,45 @@ __device__ __forceinline__ void load_rows(bf16* dst, const bf16* src, long long 
         if (r < count) v = *reinterpret_cast<const uint4*>(src + (first + r) * stride + c);
         *reinterpret_cast<uint4*>(dst + r * ld + c) = v;
     }
+}
+
+// The same for v, stored transposed (dst[channel][key]) so that P·V reads its B operand as 32-bit pairs of keys.
+// Keys past count are zero (their probability is 0; a zero keeps 0 * v finite). Consecutive lanes take consecutive
+// keys, so each 2-byte store of a warp covers 16 consecutive words: no bank conflicts.
+template <int HD>
+__device__ __forceinline__ void load_rows_transposed(bf16* dst, const bf16* src, long long stride, int first, int count)
+{
+    constexpr int chunks = HD / 8;
+    constexpr int ld = Layout<HD>::ldv;
+    unsigned short* d = reinterpret_cast<unsigned short*>(dst);
+    for (int i = threadIdx.x; i < 64 * chunks; i += kThreads) {
+        const int r = i & 63;
+        const int c = (i >> 6) * 8;
+        uint4 v = make_uint4(0u, 0u, 0u, 0u);
+        if (r < count) v = *reinterpret_cast<const uint4*>(src + (first + r) * stride + c);
+        const unsigned words[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+        for (int w = 0; w < 4; ++w) {
+            d[(c + 2 * w) * ld + r] = static_cast<unsigned short>(words[w] & 0xffffu);
+            d[(c + 2 * w + 1) * ld + r] = static_cast<unsigned short>(words[w] >> 16);
+        }
+    }
+}
+
+__device__ __forceinline__ unsigned ld32(const bf16* p) { return *reinterpret_cast<const unsigned*>(p); }
+
+__device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
+
+// d += a·b for one 16x8x16 tile. Per lane (g = lane / 4, t = lane % 4):
+//   a: {row g, cols 2t..2t+1}, {row g+8, cols 2t..}, {row g, cols 2t+8..}, {row g+8, cols 2t+8..}
+//   b: {k 2t..2t+1, col g}, {k 2t+8..2t+9, col g}
+//   d: {row g, cols 2t, 2t+1}, {row g+8, cols 2t, 2t+1}
+__device__ __forceinline__ void mma_bf16(float (&d)[4], const unsigned (&a)[4], unsigned b0, unsigned b1)
+{
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
 template <int HD>
@@ -88,14 +113,11 @@ __device__ __forceinline__ void attend(
     bf16* sQ = reinterpret_cast<bf16*>(smem);
     bf16* sK = reinterpret_cast<bf16*>(smem + L::k_at);
     bf16* sV = reinterpret_cast<bf16*>(smem + L::v_at);
-    float* sS = reinterpret_cast<float*>(smem + L::s_at);
-    bf16* sP = reinterpret_cast<bf16*>(smem + L::p_at);
-    float* sO = reinterpret_cast<float*>(smem + L::o_at);
-    float* sM = reinterpret_cast<float*>(smem + L::stats_at);
-    float* sL = sM + kQueries;
 
     const int warp = threadIdx.x >> 5;
     const int lane = threadIdx.x & 31;
+    const int g = lane >> 2;
+    const int t = lane & 3;
     const int q_start = tiles[3 * blockIdx.x];
     const int seg_start = tiles[3 * blockIdx.x + 1];
     const int seg_end = tiles[3 * blockIdx.x + 2];
@@ -104,102 +126,121 @@ __device__ __forceinline__ void attend(
     const long long stride = 3LL * width;
 
     load_rows<HD>(sQ, qkv + head * HD, stride, q_start, q_count);
-    for (int i = threadIdx.x; i < kWarps * 16 * L::ldo; i += kThreads) sO[i] = 0.0f;
-    for (int i = threadIdx.x; i < kQueries; i += kThreads) {
-        sM[i] = neg_inf();
-        sL[i] = 0.0f;
+    __syncthreads();
+    // This warp's 16 query rows as A operands, one set per 16 channels; they stay in registers.
+    unsigned qa[HD / 16][4];
+    {
+        const bf16* q0 = sQ + (warp * 16 + g) * L::ldk + 2 * t;
+        const bf16* q8 = q0 + 8 * L::ldk;
+#pragma unroll
+        for (int kk = 0; kk < HD / 16; ++kk) {
+            qa[kk][0] = ld32(q0 + kk * 16);
+            qa[kk][1] = ld32(q8 + kk * 16);
+            qa[kk][2] = ld32(q0 + kk * 16 + 8);
+            qa[kk][3] = ld32(q8 + kk * 16 + 8);
+        }
     }
 
-    const bf16* sQ_w = sQ + warp * 16 * L::ldq;
-    float* sS_w = sS + warp * 16 * L::lds;
-    bf16* sP_w = sP + warp * 16 * L::ldp;
-    float* sO_w = sO + warp * 16 * L::ldo;
+    // Output rows g and g+8 of the warp: channels 8d + 2t, 8d + 2t + 1 of each 8-channel tile d.
+    float o[HD / 8][4];
+#pragma unroll
+    for (int d = 0; d < HD / 8; ++d) o[d][0] = o[d][1] = o[d][2] = o[d][3] = 0.0f;
+    float m0 = neg_inf(), m8 = neg_inf(); // running max of rows g and g+8 (log2 units), equal across the 4 lanes of a row
+    float l0 = 0.0f, l8 = 0.0f;           // this lane's share of the running sums
 
     for (int k_start = seg_start; k_start < seg_end; k_start += kKeys) {
         const int k_count = min(kKeys, seg_end - k_start);
-        __syncthreads(); // the last step is done with sK and sV; the first time, sQ, sO and the stats are set
+        __syncthreads(); // every warp is done with the last tile of K and V
         load_rows<HD>(sK, qkv + width + head * HD, stride, k_start, k_count);
-        load_rows<HD>(sV, qkv + 2 * width + head * HD, stride, k_start, k_count);
+        load_rows_transposed<HD>(sV, qkv + 2 * width + head * HD, stride, k_start, k_count);
         __syncthreads();
 
-        // S = Q·Kᵀ for this warp's 16 queries. Kᵀ is K read column-major.
+        // S = Q·Kᵀ: 8 tiles of 8 keys; lane holds keys 8j + 2t, 8j + 2t + 1 of rows g and g+8.
+        float s[kKeys / 8][4];
 #pragma unroll
-        for (int nt = 0; nt < kKeys / 16; ++nt) {
-            wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
-            wmma::fill_fragment(acc, 0.0f);
+        for (int j = 0; j < kKeys / 8; ++j) {
+            s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.0f;
+            const bf16* k_row = sK + (8 * j + g) * L::ldk + 2 * t;
 #pragma unroll
-            for (int kk = 0; kk < HD / 16; ++kk) {
-                wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> a;
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major> b;
-                wmma::load_matrix_sync(a, sQ_w + kk * 16, L::ldq);
-                wmma::load_matrix_sync(b, sK + nt * 16 * L::ldq + kk * 16, L::ldq);
-                wmma::mma_sync(acc, a, b, acc);
-            }
-            wmma::store_matrix_sync(sS_w + nt * 16, acc, L::lds, wmma::mem_row_major);
+            for (int kk = 0; kk < HD / 16; ++kk) mma_bf16(s[j], qa[kk], ld32(k_row + kk * 16), ld32(k_row + kk * 16 + 8));
         }
-        __syncwarp();
 
-        // Online softmax: two lanes per query row, 32 key columns each.
-        {
-            const int r = lane >> 1;
-            const int part = lane & 1;
-            const int row = warp * 16 + r;
-            const int valid = k_count - part * 32;
-            const float* s_row = sS_w + r * L::lds + part * 32;
-            bf16* p_row = sP_w + r * L::ldp + part * 32;
-            float mx = neg_inf();
-            for (int c = 0; c < 32; ++c)
-                if (c < valid) mx = fmaxf(mx, s_row[c]);
-            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-            const float m_old = sM[row];
-            const float m_new = fmaxf(m_old, mx * scale_log2);
-            const float alpha = exp2f(m_old - m_new);
-            float sum = 0.0f;
-            for (int c = 0; c < 32; ++c) {
-                const bf16 p = __float2bfloat16(c < valid ? exp2f(s_row[c] * scale_log2 - m_new) : 0.0f);
-                p_row[c] = p;
-                sum += __bfloat162float(p);
-            }
-            sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-            float* o_row = sO_w + r * L::ldo + part * (HD / 2);
-            for (int c = 0; c < HD / 2; ++c) o_row[c] *= alpha;
-            __syncwarp();
-            if (part == 0) {
-                sM[row] = m_new;
-                sL[row] = sL[row] * alpha + sum;
-            }
+        float mx0 = neg_inf(), mx8 = neg_inf();
+#pragma unroll
+        for (int j = 0; j < kKeys / 8; ++j) {
+            const int key = 8 * j + 2 * t;
+            if (key >= k_count) s[j][0] = s[j][2] = neg_inf();
+            if (key + 1 >= k_count) s[j][1] = s[j][3] = neg_inf();
+            mx0 = fmaxf(mx0, fmaxf(s[j][0], s[j][1]));
+            mx8 = fmaxf(mx8, fmaxf(s[j][2], s[j][3]));
         }
-        __syncwarp();
+        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
+        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+        mx8 = fmaxf(mx8, __shfl_xor_sync(0xffffffffu, mx8, 1));
+        mx8 = fmaxf(mx8, __shfl_xor_sync(0xffffffffu, mx8, 2));
+        const float n0 = fmaxf(m0, mx0 * scale_log2);
+        const float n8 = fmaxf(m8, mx8 * scale_log2);
+        const float alpha0 = exp2f(m0 - n0);
+        const float alpha8 = exp2f(m8 - n8);
+        m0 = n0;
+        m8 = n8;
 
-        // O += P·V
+        // P in bf16: the score tiles 2kk and 2kk+1 are exactly the A operand of keys 16kk..16kk+15.
+        unsigned pa[kKeys / 16][4];
+        float sum0 = 0.0f, sum8 = 0.0f;
 #pragma unroll
-        for (int dt = 0; dt < HD / 16; ++dt) {
-            wmma::fragment<wmma::accumulator, 16, 16, 16, float> o;
-            wmma::load_matrix_sync(o, sO_w + dt * 16, L::ldo, wmma::mem_row_major);
+        for (int kk = 0; kk < kKeys / 16; ++kk) {
 #pragma unroll
-            for (int kk = 0; kk < kKeys / 16; ++kk) {
-                wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> a;
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::row_major> b;
-                wmma::load_matrix_sync(a, sP_w + kk * 16, L::ldp);
-                wmma::load_matrix_sync(b, sV + kk * 16 * L::ldq + dt * 16, L::ldq);
-                wmma::mma_sync(o, a, b, o);
+            for (int h = 0; h < 2; ++h) {
+                const float* sj = s[2 * kk + h];
+                const __nv_bfloat162 p0 = __floats2bfloat162_rn(exp2f(sj[0] * scale_log2 - n0), exp2f(sj[1] * scale_log2 - n0));
+                const __nv_bfloat162 p8 = __floats2bfloat162_rn(exp2f(sj[2] * scale_log2 - n8), exp2f(sj[3] * scale_log2 - n8));
+                const float2 f0 = __bfloat1622float2(p0);
+                const float2 f8 = __bfloat1622float2(p8);
+                sum0 += f0.x + f0.y;
+                sum8 += f8.x + f8.y;
+                pa[kk][2 * h] = as_u32(p0);
+                pa[kk][2 * h + 1] = as_u32(p8);
             }
-            wmma::store_matrix_sync(sO_w + dt * 16, o, L::ldo, wmma::mem_row_major);
         }
-        __syncwarp();
+        l0 = l0 * alpha0 + sum0;
+        l8 = l8 * alpha8 + sum8;
+#pragma unroll
+        for (int d = 0; d < HD / 8; ++d) {
+            o[d][0] *= alpha0;
+            o[d][1] *= alpha0;
+            o[d][2] *= alpha8;
+            o[d][3] *= alpha8;
+        }
+
+        // O += P·V, B operand from Vᵀ: keys 16kk + 2t.. and 16kk + 8 + 2t.. of channel 8d + g.
+#pragma unroll
+        for (int kk = 0; kk < kKeys / 16; ++kk) {
+#pragma unroll
+            for (int d = 0; d < HD / 8; ++d) {
+                const bf16* v_row = sV + (8 * d + g) * L::ldv + 16 * kk + 2 * t;
+                mma_bf16(o[d], pa[kk], ld32(v_row), ld32(v_row + 8));
+            }
+        }
     }
 
-    // out = O / l for this warp's queries, two values per store.
-    for (int i = lane; i < 16 * (HD / 2); i += 32) {
-        const int r = i / (HD / 2);
-        const int c = (i - r * (HD / 2)) * 2;
-        const int q = warp * 16 + r;
-        if (q < q_count) {
-            const float inv = 1.0f / sL[q];
-            const float* o = sO_w + r * L::ldo + c;
-            *reinterpret_cast<__nv_bfloat162*>(out + static_cast<long long>(q_start + q) * width + head * HD + c) =
-                __floats2bfloat162_rn(o[0] * inv, o[1] * inv);
-        }
+    l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+    l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+    l8 += __shfl_xor_sync(0xffffffffu, l8, 1);
+    l8 += __shfl_xor_sync(0xffffffffu, l8, 2);
+    const int r0 = warp * 16 + g;
+    const int r8 = r0 + 8;
+    const float inv0 = 1.0f / l0;
+    const float inv8 = 1.0f / l8;
+#pragma unroll
+    for (int d = 0; d < HD / 8; ++d) {
+        const int c = head * HD + 8 * d + 2 * t;
+        if (r0 < q_count)
+            *reinterpret_cast<__nv_bfloat162*>(out + static_cast<long long>(q_start + r0) * width + c) =
+                __floats2bfloat162_rn(o[d][0] * inv0, o[d][1] * inv0);
+        if (r8 < q_count)
+            *reinterpret_cast<__nv_bfloat162*>(out + static_cast<long long>(q_start + r8) * width + c) =
+                __floats2bfloat162_rn(o[d][2] * inv8, o[d][3] * inv8);
     }
 }
 

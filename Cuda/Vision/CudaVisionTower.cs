@@ -103,6 +103,9 @@ public sealed unsafe class CudaVisionTower : IDisposable
     /// <summary>Runs the blocks' attention with the plain fp32 kernel instead of the tensor-core one (for checks).</summary>
     internal bool UseSimpleAttention { get; set; }
 
+    /// <summary>When set, each encode records events between its stages here (for checks).</summary>
+    internal VisionStageProfile? Profile { get; set; }
+
     /// <summary>How many embedding rows (&lt;|image_pad|&gt; tokens) the image becomes.</summary>
     public int TokenCount(PixelPatches image) => image.PatchCount / _window;
 
@@ -120,6 +123,7 @@ public sealed unsafe class CudaVisionTower : IDisposable
         var c = Config;
         int n = image.PatchCount, e = c.EmbedDim, tokens = n / _window, merged = e * _window;
         var gemms = GemmsFor(n);
+        Mark(VisionStage.Input);
         int tileCount = Stage(image);
 
         ulong block = _activations.Address;
@@ -129,32 +133,48 @@ public sealed unsafe class CudaVisionTower : IDisposable
         long workspaceBytes = _layout.WorkspaceBytes;
 
         _elementwise.ToBf16(block + (ulong)_layout.PixelsF32, pixels, (long)n * _patchIn, _stream);
+        Mark(VisionStage.Matmul);
         gemms.Patch.Run(pixels, _weights.PatchEmbed, delta, workspace, workspaceBytes, _stream);
         var (gamma, beta) = NormBefore(0);
+        Mark(VisionStage.LayerNorm);
         _layerNorm.Launch(residual, delta, 0, gamma, beta, normed, n, e, accumulate: false, NormEps, _stream);
         for (int i = 0; i < c.Depth; i++)
         {
             var w = _weights.Blocks[i];
+            Mark(VisionStage.Matmul);
             gemms.Qkv.Run(normed, w.Qkv, wide, workspace, workspaceBytes, _stream);
+            Mark(VisionStage.Rotary);
             _rotary.Launch(wide, w.QkvBias, block + (ulong)_layout.Positions, _weights.InverseFrequency, n, e, _attention.HeadDim, _stream);
+            Mark(VisionStage.Attention);
             _attention.Launch(wide, normed, block + (ulong)_layout.Tiles, tileCount, c.NumHeads, UseSimpleAttention, _stream);
+            Mark(VisionStage.Matmul);
             gemms.Proj.Run(normed, w.Proj, delta, workspace, workspaceBytes, _stream);
+            Mark(VisionStage.LayerNorm);
             _layerNorm.Launch(residual, delta, w.ProjBias, w.Norm2Weight, w.Norm2Bias, normed, n, e, accumulate: true, NormEps, _stream);
+            Mark(VisionStage.Matmul);
             gemms.Fc1.Run(normed, w.Fc1, wide, workspace, workspaceBytes, _stream);
+            Mark(VisionStage.Activation);
             _elementwise.BiasQuickGelu(wide, w.Fc1Bias, n, e * c.MlpRatio, _stream);
+            Mark(VisionStage.Matmul);
             gemms.Fc2.Run(wide, w.Fc2, delta, workspace, workspaceBytes, _stream);
             (gamma, beta) = NormBefore(i + 1);
+            Mark(VisionStage.LayerNorm);
             _layerNorm.Launch(residual, delta, w.Fc2Bias, gamma, beta, normed, n, e, accumulate: true, NormEps, _stream);
         }
 
         // The merger reads the normed rows four at a time: [n, e] is [n/4, 4e] in memory.
+        Mark(VisionStage.Matmul);
         gemms.MergerFc1.Run(normed, _weights.MergerFc1, wide, workspace, workspaceBytes, _stream);
+        Mark(VisionStage.Activation);
         _elementwise.BiasGelu(wide, _weights.MergerFc1Bias, tokens, merged, _stream);
         bool direct = destination % OutputAlignment == 0;
         ulong output = direct ? destination : block + (ulong)_layout.Output;
+        Mark(VisionStage.Matmul);
         gemms.MergerFc2.Run(wide, _weights.MergerFc2, output, workspace, workspaceBytes, _stream);
+        Mark(VisionStage.Activation);
         _elementwise.BiasAdd(output, _weights.MergerFc2Bias, tokens, c.OutHiddenSize, _stream);
         if (!direct) _driver.CopyDeviceToDeviceAsync(destination, output, (long)tokens * OutputRowBytes, _stream);
+        Profile?.End(_stream);
     }
 
     /// <summary>Encodes one image and waits for it: the embeddings [tokens, out_hidden] widened from bf16 to float.</summary>
@@ -189,6 +209,8 @@ public sealed unsafe class CudaVisionTower : IDisposable
         if (image.Values.Length != (long)n * _patchIn)
             throw new ArgumentException($"the image holds {image.Values.Length} values, {n} patches of {_patchIn} need {(long)n * _patchIn}", nameof(image));
     }
+
+    private void Mark(VisionStage stage) => Profile?.Mark(stage, _stream);
 
     /// <summary>The LayerNorm applied before block <paramref name="block"/>'s attention, or the merger's after the last block.</summary>
     private (ulong Gamma, ulong Beta) NormBefore(int block) =>

@@ -33,15 +33,14 @@ public class KernelSourcesTests
     }
 
     [Theory]
-    [InlineData(32, 51712)]
-    [InlineData(80, 82432)]
-    [InlineData(128, 113152)]
-    public void Attention_shared_memory_is_the_sum_of_its_tiles(int headDim, int bytes)
+    [InlineData(32, 14848)]
+    [InlineData(80, 34048)]
+    [InlineData(128, 53248)]
+    public void Attention_shared_memory_holds_q_k_and_v_transposed(int headDim, int bytes)
     {
-        // Q, K, V: 64 rows of headDim + 8 bf16; scores 4x16 rows of 68 fp32; probabilities 4x16 rows of 72 bf16;
-        // output 4x16 rows of headDim + 4 fp32; max and sum of 64 rows.
+        // Q and K: 64 rows of headDim + 8 bf16; Vᵀ: headDim rows of 64 + 8 bf16.
         Assert.Equal(bytes, VisionAttentionKernel.SharedBytesFor(headDim));
-        Assert.Equal(3 * 64 * (headDim + 8) * 2 + 64 * 68 * 4 + 64 * 72 * 2 + 64 * (headDim + 4) * 4 + 512, bytes);
+        Assert.Equal(2 * 64 * (headDim + 8) * 2 + headDim * 72 * 2, bytes);
     }
 
     [Fact]

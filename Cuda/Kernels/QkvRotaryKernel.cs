@@ -26,8 +26,8 @@ public sealed unsafe class QkvRotaryKernel
     /// <param name="inverseFrequency">fp32, headDim/4 values.</param>
     public void Launch(ulong qkv, ulong bias, ulong positions, ulong inverseFrequency, int rows, int width, int headDim, CudaStreamHandle stream)
     {
-        if (headDim <= 0 || headDim % 4 != 0 || width % headDim != 0)
-            throw new ArgumentException($"head dim {headDim} must be a positive multiple of 4 dividing the width {width}");
+        if (headDim <= 0 || headDim % 8 != 0 || width % headDim != 0)
+            throw new ArgumentException($"head dim {headDim} must be a positive multiple of 8 dividing the width {width}");
         if (rows == 0) return;
         void** args = stackalloc void*[6];
         args[0] = &qkv;

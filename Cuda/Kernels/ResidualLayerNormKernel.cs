@@ -5,7 +5,7 @@ namespace QwenVL.Cuda.Kernels;
 
 /// <summary>
 /// Launches <c>residual_layernorm_f32</c> (vision_layernorm.cu): x = (accumulate ? x : 0) + delta + bias on the fp32
-/// residual stream, then output = LayerNorm(x)·gamma + beta in bf16, one block per row.
+/// residual stream, then output = LayerNorm(x)·gamma + beta in bf16, one block per row, four values per thread step.
 /// </summary>
 public sealed unsafe class ResidualLayerNormKernel
 {
@@ -29,7 +29,7 @@ public sealed unsafe class ResidualLayerNormKernel
         ulong x, ulong delta, ulong bias, ulong gamma, ulong beta, ulong output, int rows, int width, bool accumulate, float eps,
         CudaStreamHandle stream)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (width <= 0 || width % 4 != 0) throw new ArgumentOutOfRangeException(nameof(width), width, "width must be a positive multiple of 4");
         if (rows == 0) return;
         var add = accumulate ? 1 : 0;
         void** args = stackalloc void*[9];

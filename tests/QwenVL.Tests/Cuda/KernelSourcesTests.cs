@@ -9,8 +9,11 @@ public class KernelSourcesTests
     [Fact]
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
-        Assert.Equal([KernelSources.Embed, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
-            KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul], KernelSources.FileNames);
+        Assert.Equal(
+            [KernelSources.Embed, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
+                KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
+                KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
+            KernelSources.FileNames);
         Assert.Contains($"extern \"C\" __global__ void {RmsNormResidualKernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormResidual));
         Assert.Contains($"extern \"C\" __global__ void {SiluMulKernel.EntryPoint}(", KernelSources.Read(KernelSources.SiluMul));
         Assert.Contains("extern \"C\" __global__ void add_scalar_f32(", KernelSources.Read(KernelSources.SelfTest));
@@ -21,6 +24,31 @@ public class KernelSourcesTests
         Assert.Contains("PAGED_ATTENTION_ENTRY(64)", attention);
         Assert.Contains("PAGED_ATTENTION_ENTRY(128)", attention);
         Assert.Equal("paged_attention_hd128", PagedAttentionKernel.EntryPoint(128));
+    }
+
+    [Fact]
+    public void Vision_kernel_files_define_the_entry_points_their_launchers_look_up()
+    {
+        Assert.Contains($"extern \"C\" __global__ void {ResidualLayerNormKernel.EntryPoint}(", KernelSources.Read(KernelSources.VisionLayerNorm));
+        Assert.Contains($"extern \"C\" __global__ void {QkvRotaryKernel.EntryPoint}(", KernelSources.Read(KernelSources.VisionRotary));
+        var elementwise = KernelSources.Read(KernelSources.VisionElementwise);
+        foreach (var name in new[] { "f32_to_bf16", "bias_quick_gelu_bf16", "bias_gelu_bf16", "bias_add_bf16" })
+            Assert.Contains($"extern \"C\" __global__ void {name}(", elementwise);
+        var attention = KernelSources.Read(KernelSources.VisionAttention);
+        foreach (var headDim in VisionAttentionKernel.HeadDims) Assert.Contains($"VISION_ATTENTION({headDim})", attention);
+        Assert.Contains("vision_attention_hd##HD(", attention);
+        Assert.Contains("vision_attention_simple_hd##HD(", attention);
+    }
+
+    [Theory]
+    [InlineData(32, 14848)]
+    [InlineData(80, 34048)]
+    [InlineData(128, 53248)]
+    public void Attention_shared_memory_holds_q_k_and_v_transposed(int headDim, int bytes)
+    {
+        // Q and K: 64 rows of headDim + 8 bf16; Vᵀ: headDim rows of 64 + 8 bf16.
+        Assert.Equal(bytes, VisionAttentionKernel.SharedBytesFor(headDim));
+        Assert.Equal(2 * 64 * (headDim + 8) * 2 + headDim * 72 * 2, bytes);
     }
 
     [Fact]

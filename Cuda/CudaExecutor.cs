@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QwenVL.Cuda.Executor;
+using QwenVL.Cuda.Vision;
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 using QwenVL.Cuda.Kernels;
@@ -73,7 +74,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         int merge = model.Config.Vision.SpatialMergeSize;
         _images = new DeviceImageStore(_driver, options.ImageStoreBytes, c.HiddenSize, merge);
         if (options.LoadVisionTower)
-            _encoder = new HostImageEncoder(_driver, new CpuVisionTower(CpuVisionWeights.Load(checkpoint, model.Config.Vision)), c.HiddenSize, merge);
+            _encoder = new DeviceImageEncoder(new CudaVisionTower(device, _stream, compiler, checkpoint, model.Config.Vision, options.MaxImagePatches));
         LoadMilliseconds = clock.Elapsed.TotalMilliseconds;
     }
 

@@ -14,6 +14,7 @@ public sealed unsafe class VisionElementwiseKernels
 
     private readonly CudaDriver _driver;
     private readonly CudaFunction _toBf16;
+    private readonly CudaFunction _toF32;
     private readonly CudaFunction _biasQuickGelu;
     private readonly CudaFunction _biasGelu;
     private readonly CudaFunction _biasAdd;
@@ -22,21 +23,26 @@ public sealed unsafe class VisionElementwiseKernels
     {
         _driver = driver;
         _toBf16 = driver.GetFunction(module, "f32_to_bf16");
+        _toF32 = driver.GetFunction(module, "bf16_to_f32");
         _biasQuickGelu = driver.GetFunction(module, "bias_quick_gelu_bf16");
         _biasGelu = driver.GetFunction(module, "bias_gelu_bf16");
         _biasAdd = driver.GetFunction(module, "bias_add_bf16");
     }
 
-    public IReadOnlyList<CudaFunction> Functions => [_toBf16, _biasQuickGelu, _biasGelu, _biasAdd];
+    public IReadOnlyList<CudaFunction> Functions => [_toBf16, _toF32, _biasQuickGelu, _biasGelu, _biasAdd];
 
-    public void ToBf16(ulong input, ulong output, long count, CudaStreamHandle stream)
+    public void ToBf16(ulong input, ulong output, long count, CudaStreamHandle stream) => Convert(_toBf16, input, output, count, stream);
+
+    public void ToF32(ulong input, ulong output, long count, CudaStreamHandle stream) => Convert(_toF32, input, output, count, stream);
+
+    private void Convert(CudaFunction function, ulong input, ulong output, long count, CudaStreamHandle stream)
     {
         if (count == 0) return;
         void** args = stackalloc void*[3];
         args[0] = &input;
         args[1] = &output;
         args[2] = &count;
-        _driver.Launch(_toBf16, Grid(count), new Dim3(Threads), 0, stream, args);
+        _driver.Launch(function, Grid(count), new Dim3(Threads), 0, stream, args);
     }
 
     /// <summary>x = QuickGELU(x + bias) over rows × cols.</summary>

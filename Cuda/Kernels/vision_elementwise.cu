@@ -19,6 +19,13 @@ extern "C" __global__ void f32_to_bf16(const float* __restrict__ in, __nv_bfloat
         out[i] = __float2bfloat16(in[i]);
 }
 
+// out[i] = float(in[i]): the tower's bf16 embeddings widened for the decoder's fp32 image store.
+extern "C" __global__ void bf16_to_f32(const __nv_bfloat16* __restrict__ in, float* __restrict__ out, long long count)
+{
+    for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < count; i += static_cast<long long>(gridDim.x) * blockDim.x)
+        out[i] = __bfloat162float(in[i]);
+}
+
 // x <- quick_gelu(x + bias): the vision blocks' fc1 bias and MLP activation.
 extern "C" __global__ void bias_quick_gelu_bf16(__nv_bfloat16* __restrict__ x, const float* __restrict__ bias, int cols, long long pairs)
 {

@@ -177,6 +177,15 @@ public sealed unsafe class CudaVisionTower : IDisposable
         Profile?.End(_stream);
     }
 
+    /// <summary>Encodes one image into fp32 rows [tokens, out_hidden] at <paramref name="destination"/> (the decoder's image store), queued on the stream.</summary>
+    public void EncodeF32(PixelPatches image, ulong destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ulong output = _activations.Address + (ulong)_layout.Output;
+        Encode(image, output);
+        _elementwise.ToF32(output, destination, (long)TokenCount(image) * Config.OutHiddenSize, _stream);
+    }
+
     /// <summary>Encodes one image and waits for it: the embeddings [tokens, out_hidden] widened from bf16 to float.</summary>
     public float[] EncodeToHost(PixelPatches image)
     {

@@ -2,11 +2,12 @@ using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Progress;
 using QwenVL.Runtime.Text;
 
 namespace QwenVL.Http.Composition;
 
-/// <summary>A model directory opened for serving: its configs, tokenizer and executor.</summary>
+/// <summary>A model directory opened for serving: its configs, tokenizer and executor, and the name it answers to.</summary>
 public sealed class LoadedModel : IDisposable
 {
     public ModelDirectory Directory { get; }
@@ -23,12 +24,18 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>Opens the directory and builds the CPU executor (the CUDA one is chosen here once it exists).</summary>
-    public static LoadedModel Open(string path, int? maxModelLength = null, int blockSize = CpuExecutor.DefaultBlockSize)
+    /// <param name="path">The model directory (a Hub model's snapshot folder once resolved).</param>
+    /// <param name="maxModelLength">Null: the model's max_position_embeddings.</param>
+    /// <param name="blockSize">The KV cache block size in tokens.</param>
+    /// <param name="name">The model's name in responses; null: the directory's name.</param>
+    /// <param name="progress">Gets a counter of the weight bytes read; null: not counted.</param>
+    public static LoadedModel Open(string path, int? maxModelLength = null, int blockSize = CpuExecutor.DefaultBlockSize, string? name = null,
+        ProgressBoard? progress = null)
     {
         var directory = ModelDirectory.Open(path);
         var tokenizer = QwenTokenizer.Load(directory.Path);
-        var executor = CpuExecutor.Load(directory, blockSize, maxModelLength);
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        var executor = CpuExecutor.Load(directory, blockSize, maxModelLength, progress);
+        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
         return new LoadedModel(directory, tokenizer, executor, name);
     }
 

@@ -1,10 +1,13 @@
 # QwenVL.Actors — build, test and run.
 DOTNET ?= dotnet
 CONFIG ?= Release
-MODEL ?= ../shared/fixtures/qwen2vl-tiny
+# A Hugging Face Hub repo id (downloaded into the Hugging Face cache on first use) or a model directory.
+MODEL ?= Qwen/Qwen2-VL-2B-Instruct
 REQUEST ?= examples/hello.json
 PORT ?= 8000
 SLN := QwenVL.Actors.sln
+# A directory that exists is passed as an absolute path; anything else (a repo id) as it is.
+MODEL_ARG = $(if $(wildcard $(MODEL)),$(abspath $(MODEL)),$(MODEL))
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
@@ -13,18 +16,19 @@ export DOTNET_NOLOGO := 1
 build:
 	$(DOTNET) build $(SLN) -c $(CONFIG) -nologo
 
-# The .NET suite, then the official openai npm client against a live server.
+# The .NET suite, then the official openai npm client against a live server. Needs no network: the Hub tests
+# use a fake Hub on loopback, the client tests the tiny fixture.
 test:
 	$(DOTNET) test $(SLN) -c $(CONFIG) -nologo --logger "console;verbosity=normal"
 	CONFIG=$(CONFIG) bash tests/node/run.sh
 
-# Serves MODEL (a model directory) on PORT, as `vllm serve` would.
+# Serves MODEL on PORT, as `vllm serve MODEL` would; a repo id missing from the cache is downloaded first.
 run:
-	$(DOTNET) run --project Http -c $(CONFIG) -- serve --model $(abspath $(MODEL)) --port $(PORT)
+	$(DOTNET) run --project Http -c $(CONFIG) -- serve $(MODEL_ARG) --port $(PORT)
 
 # One request body (REQUEST) run to completion without HTTP.
 generate:
-	$(DOTNET) run --project Http -c $(CONFIG) -- generate --model $(abspath $(MODEL)) --request $(abspath $(REQUEST))
+	$(DOTNET) run --project Http -c $(CONFIG) -- generate --model $(MODEL_ARG) --request $(abspath $(REQUEST))
 
 clean:
 	$(DOTNET) clean $(SLN) -c $(CONFIG) -nologo

@@ -7,11 +7,15 @@ public static class CommandLine
         usage: qwenvl <command> [options]
 
         commands:
-          serve DIR [options]                     serve the model over an OpenAI-compatible HTTP API, as
+          serve MODEL [options]                   serve the model over an OpenAI-compatible HTTP API, as
                                                   `vllm serve` does (qwenvl serve --help lists the options)
-          generate --model DIR --request FILE|-   run one chat.completions request body to completion and
+          generate --model MODEL --request FILE|- run one chat.completions request body to completion and
                                                   print the chat.completion response (JSON) on stdout
                    [--max-model-len N] [--block-size N] [--kv-cache-mib N] [image options]
+                   [--revision REV] [--hf-token TOKEN] [--download-dir DIR]
+
+        MODEL is a model directory or a Hugging Face Hub repo id (Qwen/Qwen2-VL-2B-Instruct), downloaded into
+        the Hugging Face cache when missing (see qwenvl serve --help).
 
         image options:
           --allowed-local-media-path DIR  requests may read image files under DIR (file:// URLs or absolute

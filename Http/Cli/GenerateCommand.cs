@@ -3,6 +3,8 @@ using QwenVL.Http.Composition;
 using QwenVL.Http.Protocol;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Hub;
+using QwenVL.Runtime.Progress;
 using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Http.Cli;
@@ -12,13 +14,13 @@ public static class GenerateCommand
 {
     public static async Task<int> RunAsync(CliOptions options, TextReader stdin, TextWriter stdout)
     {
-        var modelPath = options.Required("model");
+        var modelName = options.Required("model");
         var requestPath = options.Required("request");
         // Parsed before the model loads, so a mistyped image option fails fast.
         var imageOptions = ImageInputOptions.FromCli(options);
         var body = requestPath == "-" ? await stdin.ReadToEndAsync() : await ReadFileAsync(requestPath);
         var request = ParseRequest(body);
-        using var model = OpenModel(modelPath, options);
+        using var model = await OpenModelAsync(modelName, options);
         var response = await RunAsync(model, request, imageOptions, options.Int("kv-cache-mib"));
         await stdout.WriteLineAsync(JsonSerializer.Serialize(response, ProtocolJson.Context.ChatCompletionResponse));
         return 0;
@@ -66,11 +68,25 @@ public static class GenerateCommand
         return model.Executor.AllocateKvCache(bytes);
     }
 
-    private static LoadedModel OpenModel(string path, CliOptions options)
+    /// <summary>
+    /// Resolves the model as `serve` does (a directory, or a Hub repo id through the cache) and loads it. Progress and
+    /// download lines go to standard error, which keeps standard output for the response.
+    /// </summary>
+    private static async Task<LoadedModel> OpenModelAsync(string modelName, CliOptions options)
     {
+        var hub = HubOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Optional("hf-token"), options.Optional("download-dir"));
+        using var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            ServerLogging.Configure(logging);
+            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        var terminal = ProgressDisplay.ConsoleTerminal();
+        var directory = await ModelResolution.ResolveAsync(modelName, options.Optional("revision"), hub, loggerFactory, terminal, CancellationToken.None);
+        var progress = new ProgressBoard();
+        await using var display = ProgressDisplay.Start(progress, loggerFactory.CreateLogger(ProgressDisplay.LoggerName), terminal);
         try
         {
-            return LoadedModel.Open(path, options.Int("max-model-len"), options.Int("block-size") ?? 16);
+            return LoadedModel.Open(directory, options.Int("max-model-len"), options.Int("block-size") ?? 16, modelName, progress);
         }
         catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException)
         {

@@ -4,18 +4,28 @@ using QwenVL.Cuda;
 using QwenVL.Http.Apis;
 using QwenVL.Http.Composition;
 using QwenVL.Runtime.Checkpoint;
+using QwenVL.Runtime.Hub;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Progress;
 
 namespace QwenVL.Http.Cli;
 
 /// <summary>
-/// `qwenvl serve`: loads the model, starts the OpenAI-compatible server with the replica behind it, and runs until
+/// `qwenvl serve`: resolves the model (a directory, or a Hub repo id through the Hugging Face cache), loads it, starts the OpenAI-compatible server with the replica behind it, and runs until
 /// Ctrl-C or SIGTERM (or <c>stopping</c>), then shuts down gracefully. Logs start-up as `vllm serve` does.
 /// </summary>
 public static partial class ServeCommand
 {
     public const string Usage = """
-        usage: qwenvl serve DIR [options]          (or --model DIR)
+        usage: qwenvl serve MODEL [options]        (or --model MODEL)
+
+          MODEL is a model directory or a Hugging Face Hub repo id (Qwen/Qwen2-VL-2B-Instruct); a repo id is found
+          in the Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub) and what is
+          missing is downloaded from $HF_ENDPOINT (default https://huggingface.co); HF_HUB_OFFLINE=1 uses only the cache.
+
+          --revision REV                   branch, tag or commit of a Hub model (default main)
+          --hf-token TOKEN                 token for gated or private repos (default $HF_TOKEN, else the saved login)
+          --download-dir DIR               the hub cache folder to use (default as above)
 
           --host HOST                      listen address (default 0.0.0.0)
           --port N                         listen port (default 8000)
@@ -53,7 +63,7 @@ public static partial class ServeCommand
         LogVersion(logger, ServerInfoApi.ServerVersion);
         LogNonDefaultArgs(logger, NonDefaultArgs(options));
 
-        using var model = Load(options, logger);
+        using var model = await OpenAsync(options, loggerFactory, logger, stopping);
         var served = CreateServedModel(model, options);
         LogSamplingDefaults(logger, options.GenerationConfig, SamplingDefaults(served.SamplingDefaults));
         await using var app = ServerApplication.Build(options, served, services => services.AddReplica(model, options));
@@ -69,13 +79,25 @@ public static partial class ServeCommand
         return 0;
     }
 
-    private static LoadedModel Load(ServeOptions options, ILogger logger)
+    /// <summary>Resolves the model (downloading what the cache lacks) and loads it, showing the progress of both.</summary>
+    private static async Task<LoadedModel> OpenAsync(ServeOptions options, ILoggerFactory loggerFactory, ILogger logger, CancellationToken stopping)
+    {
+        var hub = HubOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.HubToken, options.DownloadDir);
+        var terminal = ProgressDisplay.ConsoleTerminal();
+        var directory = await ModelResolution.ResolveAsync(options.Model, options.Revision, hub, loggerFactory, terminal, stopping);
+        var progress = new ProgressBoard();
+        await using (ProgressDisplay.Start(progress, loggerFactory.CreateLogger(ProgressDisplay.LoggerName), terminal))
+            return Load(options, directory, progress, logger);
+    }
+
+    private static LoadedModel Load(ServeOptions options, string directory, ProgressBoard progress, ILogger logger)
     {
         var clock = Stopwatch.StartNew();
         LoadedModel model;
         try
         {
-            model = LoadedModel.Open(options.Model, options.MaxModelLen, options.BlockSize, ReplicaSettings.Executor(options));
+            // Named as given (a repo id stays one), not after the snapshot folder.
+            model = LoadedModel.Open(directory, options.MaxModelLen, options.BlockSize, options.Model, progress, ReplicaSettings.Executor(options));
         }
         catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException or CudaException)
         {
@@ -113,8 +135,9 @@ public static partial class ServeCommand
         static string Real(double x) => x.ToString("0.0###############", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The size of the weight files; in a Hub snapshot they are links, so the size is their blobs'.</summary>
     private static long WeightBytes(string directory) =>
-        Directory.EnumerateFiles(directory, "*.safetensors").Sum(path => new FileInfo(path).Length);
+        Directory.EnumerateFiles(directory, "*.safetensors").Sum(path => (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? new FileInfo(path)).Length);
 
     /// <summary>The options that differ from vLLM's defaults, written as vLLM logs them (a Python dict); the API key is masked.</summary>
     public static string NonDefaultArgs(ServeOptions options)
@@ -126,6 +149,9 @@ public static partial class ServeCommand
         {
             if (!EqualityComparer<T>.Default.Equals(value, defaultValue)) args.Add((name, show(value)));
         }
+        Add("revision", options.Revision, d.Revision, v => Quote(v!));
+        Add("hf_token", options.HubToken, d.HubToken, _ => "'***'");
+        Add("download_dir", options.DownloadDir, d.DownloadDir, v => Quote(v!));
         Add("host", options.Host, d.Host, Quote);
         Add("port", options.Port, d.Port, v => Number(v));
         if (options.ServedModelNames.Count > 0) args.Add(("served_model_name", "[" + string.Join(", ", options.ServedModelNames.Select(Quote)) + "]"));

@@ -4,8 +4,8 @@ using QwenVL.Http.Composition;
 namespace QwenVL.Http.Cli;
 
 /// <summary>
-/// Reads `qwenvl serve` arguments into <see cref="ServeOptions"/>: vLLM's flag names and defaults, the model as
-/// --model or as the first bare argument, the API key from --api-key, else $QWENVL_API_KEY, else $VLLM_API_KEY.
+/// Reads `qwenvl serve` arguments into <see cref="ServeOptions"/>: vLLM's flag names and defaults, the model (a
+/// directory or a Hub repo id) as --model or as the first bare argument, the API key from --api-key, else $QWENVL_API_KEY, else $VLLM_API_KEY.
 /// Every bad value is a <see cref="CliException"/> naming its flag.
 /// </summary>
 public static class ServeOptionsParser
@@ -18,6 +18,7 @@ public static class ServeOptionsParser
             "model", "host", "port", "max-model-len", "block-size", "max-num-seqs", "max-num-batched-tokens", "kv-cache-memory",
             "gpu-memory-utilization", "device", "api-key", "generation-config", "limit-mm-per-prompt", "allowed-local-media-path",
             "min-pixels", "max-pixels", "seed", "max-waiting-requests", "max-request-body-bytes", "request-timeout",
+            "revision", "hf-token", "download-dir",
         });
 
     public static ServeOptions Parse(string[] args, Func<string, string?> environment)
@@ -31,6 +32,9 @@ public static class ServeOptionsParser
         return new ServeOptions
         {
             Model = ModelPath(cli),
+            Revision = cli.Optional("revision") is { } revision ? NonEmpty("revision", revision) : null,
+            HubToken = cli.Optional("hf-token") is { } token ? NonEmpty("hf-token", token) : null,
+            DownloadDir = cli.Optional("download-dir") is { } downloadDir ? NonEmpty("download-dir", downloadDir) : null,
             Host = cli.Optional("host") is { } host ? NonEmpty("host", host) : defaults.Host,
             Port = cli.Optional("port") is { } port ? Port(port) : defaults.Port,
             ServedModelNames = cli.List("served-model-name"),
@@ -59,7 +63,7 @@ public static class ServeOptionsParser
         var positional = cli.Positionals.Count == 1 ? cli.Positionals[0] : null;
         if (flag != null && positional != null && flag != positional)
             throw new CliException($"the model is given twice ('{positional}' and --model {flag}); give it once");
-        var model = positional ?? flag ?? throw new CliException("the model is required: qwenvl serve DIR, or --model DIR");
+        var model = positional ?? flag ?? throw new CliException("the model is required: qwenvl serve MODEL (a directory or a Hub repo id), or --model MODEL");
         return NonEmpty("model", model);
     }
 

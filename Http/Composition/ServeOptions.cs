@@ -11,8 +11,14 @@ public sealed record ServeOptions
 {
     public const long DefaultMaxRequestBodyBytes = 64L << 20;
 
-    /// <summary>The model directory, as given on the command line.</summary>
+    /// <summary>The model as given on the command line: a directory or a Hub repo id (the served name by default).</summary>
     public required string Model { get; init; }
+    /// <summary>The branch, tag or commit of a Hub model; null: main.</summary>
+    public string? Revision { get; init; }
+    /// <summary>--hf-token; null: $HF_TOKEN or the saved login token (HubOptions.FromEnvironment).</summary>
+    public string? HubToken { get; init; }
+    /// <summary>--download-dir: the hub cache folder to use instead of $HF_HUB_CACHE's.</summary>
+    public string? DownloadDir { get; init; }
     public string Host { get; init; } = "0.0.0.0";
     public int Port { get; init; } = 8000;
     /// <summary>The names requests may use; empty means the model path as given (vLLM's default). See <see cref="ModelNames"/>.</summary>

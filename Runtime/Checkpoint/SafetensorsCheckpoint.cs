@@ -1,16 +1,25 @@
+using QwenVL.Runtime.Progress;
+
 namespace QwenVL.Runtime.Checkpoint;
 
 /// <summary>
 /// All weights of a model directory, in one file or in shards, addressed by canonical tensor names
 /// (see <see cref="TensorNames"/>) whatever names the files store. Reads go straight from memory-mapped
-/// files; spans returned by <see cref="RawBytes"/> are valid until the checkpoint is disposed.
+/// files; spans returned by <see cref="RawBytes"/> are valid until the checkpoint is disposed. Opened with a
+/// progress board, it counts the bytes each read takes from the files, so loading the weights shows progress.
 /// </summary>
 public sealed class SafetensorsCheckpoint : IDisposable
 {
     private readonly SafetensorsFile[] _files;
     private readonly Dictionary<string, Entry> _entries;
     private readonly string[] _names;
+    private readonly ByteCounter? _reads;
     private bool _disposed;
+
+    /// <summary>The label of the read counter on the progress board.</summary>
+    public const string ProgressLabel = "Loading safetensors weights";
+    /// <summary>A load quicker than this shows no progress.</summary>
+    public static readonly TimeSpan ProgressShowAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>Where a canonical name's data lives. <see cref="Stored"/> keeps the file's own name for messages.</summary>
     private readonly record struct Entry(SafetensorsFile File, TensorInfo Stored, TensorInfo Canonical);
@@ -23,15 +32,18 @@ public sealed class SafetensorsCheckpoint : IDisposable
     /// <summary>The output projection: "lm_head.weight" when stored, else the tied "model.embed_tokens.weight".</summary>
     public string LmHeadName => Contains(TensorNames.LmHead) ? TensorNames.LmHead : TensorNames.EmbedTokens;
 
-    private SafetensorsCheckpoint(string directory, SafetensorsFile[] files, Dictionary<string, Entry> entries)
+    private SafetensorsCheckpoint(string directory, SafetensorsFile[] files, Dictionary<string, Entry> entries, ProgressBoard? progress)
     {
         Directory = directory;
         _files = files;
         _entries = entries;
         _names = entries.Keys.Order(StringComparer.Ordinal).ToArray();
+        _reads = progress?.Start(ProgressLabel, entries.Values.Sum(e => e.Stored.End - e.Stored.Begin), showAfter: ProgressShowAfter);
     }
 
-    public static SafetensorsCheckpoint Open(string directory)
+    /// <param name="directory">The model directory.</param>
+    /// <param name="progress">Where to count the bytes read, until the checkpoint is disposed; null: not counted.</param>
+    public static SafetensorsCheckpoint Open(string directory, ProgressBoard? progress = null)
     {
         if (!System.IO.Directory.Exists(directory))
             throw new CheckpointException($"checkpoint directory not found: {directory}");
@@ -42,7 +54,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
             foreach (var path in weights.Paths) files.Add(SafetensorsFile.Open(path));
             var entries = IndexTensors(directory, files);
             CheckAgainstIndex(weights, files);
-            return new SafetensorsCheckpoint(directory, files.ToArray(), entries);
+            return new SafetensorsCheckpoint(directory, files.ToArray(), entries, progress);
         }
         catch
         {
@@ -99,6 +111,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
             throw new CheckpointException($"checkpoint {Directory}: tensor '{name}' has {count} elements, too many for one array; read it into a span");
         var result = new float[count];
         entry.File.ReadFloat32(entry.Stored, result);
+        _reads?.Add(entry.Stored.End - entry.Stored.Begin);
         return result;
     }
 
@@ -108,6 +121,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
         var entry = Find(name);
         CheckShape(entry, expectedShape);
         entry.File.ReadFloat32(entry.Stored, destination);
+        _reads?.Add(entry.Stored.End - entry.Stored.Begin);
     }
 
     /// <summary>The tensor's bytes as stored, in its own dtype; valid until this checkpoint is disposed.</summary>
@@ -134,6 +148,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
 
     public void Dispose()
     {
+        _reads?.Finish();
         _disposed = true;
         foreach (var f in _files) f.Dispose();
     }

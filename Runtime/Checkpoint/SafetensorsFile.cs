@@ -38,13 +38,17 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public static SafetensorsFile Open(string path)
     {
         if (!File.Exists(path)) throw new CheckpointException($"safetensors file not found: {path}");
+        FileStream? stream = null;
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         try
         {
-            long length = new FileInfo(path).Length;
+            // The length of the opened file, not of the path: in a Hugging Face cache snapshot the path is a link.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            long length = stream.Length;
             if (length < 8) throw new CheckpointException($"{path}: truncated file ({length} bytes, no header)");
-            map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            stream = null;
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             long headerLength = view.ReadInt64(0);
             if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > length)
@@ -60,12 +64,14 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             view?.Dispose();
             map?.Dispose();
+            stream?.Dispose();
             throw new CheckpointException($"{path}: cannot read safetensors file ({e.Message})", e);
         }
         catch
         {
             view?.Dispose();
             map?.Dispose();
+            stream?.Dispose();
             throw;
         }
     }

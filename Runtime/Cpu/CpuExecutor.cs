@@ -1,6 +1,7 @@
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Progress;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Vision;
 
@@ -34,9 +35,10 @@ public sealed class CpuExecutor : IModelExecutor
         KvCacheBytesPerBlock = CpuKvCache.BytesPerBlock(c.NumLayers, blockSize, c.NumKvHeads, c.HeadDim);
     }
 
-    public static CpuExecutor Load(ModelDirectory model, int blockSize = DefaultBlockSize, int? maxModelLength = null)
+    /// <summary>Reads the weights of <paramref name="model"/>; <paramref name="progress"/> gets a counter of the bytes read.</summary>
+    public static CpuExecutor Load(ModelDirectory model, int blockSize = DefaultBlockSize, int? maxModelLength = null, ProgressBoard? progress = null)
     {
-        using var checkpoint = SafetensorsCheckpoint.Open(model.Path);
+        using var checkpoint = SafetensorsCheckpoint.Open(model.Path, progress);
         return new CpuExecutor(CpuWeights.Load(checkpoint, model.Config.Text), CpuVisionWeights.Load(checkpoint, model.Config.Vision),
             blockSize, maxModelLength);
     }

@@ -53,7 +53,7 @@ public sealed class EdgeServer : IAsyncDisposable
             logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Information).AddProvider(new ListLoggerProvider(log)));
         using var timeout = new CancellationTokenSource(StartStopTimeout);
         await app.StartAsync(timeout.Token);
-        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
         return new EdgeServer(app, client, log);
     }
 

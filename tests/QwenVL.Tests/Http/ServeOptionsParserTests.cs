@@ -183,6 +183,28 @@ public class ServeOptionsParserTests
     }
 
     [Fact]
+    public void A_hub_model_takes_revision_token_and_download_dir_and_is_served_under_its_id()
+    {
+        var o = Parse("Qwen/Qwen2-VL-2B-Instruct", "--revision", "v1.0", "--hf-token", "hf_secret", "--download-dir", "/models");
+        Assert.Equal("Qwen/Qwen2-VL-2B-Instruct", o.Model);
+        Assert.Equal(["Qwen/Qwen2-VL-2B-Instruct"], o.ModelNames);
+        Assert.Equal("v1.0", o.Revision);
+        Assert.Equal("hf_secret", o.HubToken);
+        Assert.Equal("/models", o.DownloadDir);
+        Assert.Equal("{'model': 'Qwen/Qwen2-VL-2B-Instruct', 'revision': 'v1.0', 'hf_token': '***', 'download_dir': '/models'}",
+            ServeCommand.NonDefaultArgs(o));
+    }
+
+    [Fact]
+    public async Task Serve_of_neither_a_directory_nor_a_repo_id_exits_with_2_naming_both()
+    {
+        var stderr = new StringWriter();
+        int code = await CommandLine.RunAsync(["serve", "no-such-model-dir"], TextReader.Null, new StringWriter(), stderr);
+        Assert.Equal(2, code);
+        Assert.Contains("neither a directory", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_with_a_bad_flag_exits_with_2_and_the_reason()
     {
         var stdout = new StringWriter();

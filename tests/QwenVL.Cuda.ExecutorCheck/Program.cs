@@ -1,9 +1,11 @@
 using QwenVL.Cuda;
 using QwenVL.Cuda.ExecutorCheck;
 
-if (args.Length < 3 || args[1] != "--model" || args[0] is not ("parity" or "bench"))
+bool parity2b = args.Length == 5 && args[0] == "parity2b" && args[3] == "--reference";
+if (args.Length < 3 || args[1] != "--model" || !(args[0] is "parity" or "bench" || parity2b))
 {
     Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|bench --model DIR");
+    Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck parity2b --model DIR --reference DIR");
     return 2;
 }
 if (!CudaDevice.IsAvailable(out var reason))
@@ -13,7 +15,12 @@ if (!CudaDevice.IsAvailable(out var reason))
 }
 try
 {
-    bool passed = args[0] == "parity" ? ParityCheck.Run(args[2], Console.Out) : StepBench.Run(args[2], Console.Out);
+    bool passed = args[0] switch
+    {
+        "parity" => ParityCheck.Run(args[2], Console.Out),
+        "parity2b" => Parity2bCheck.Run(args[2], args[4], Console.Out),
+        _ => StepBench.Run(args[2], Console.Out),
+    };
     return passed ? 0 : 1;
 }
 catch (Exception e)

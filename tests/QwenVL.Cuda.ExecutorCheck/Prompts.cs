@@ -27,8 +27,11 @@ internal sealed record PreparedPrompt(PromptInput Input, PixelPatches[] Patches,
     public IReadOnlyList<ImageToEncode> Encode => Patches.Select((p, i) => new ImageToEncode(Keys[i], p)).ToArray();
 }
 
-/// <summary>Builds the reference cases' prompts from the model directory: tokenizer, chat text, images.</summary>
-internal sealed class Prompts(ModelDirectory model)
+/// <summary>
+/// Builds the reference cases' prompts from the model directory (tokenizer, chat text) and the images under
+/// <paramref name="imageRoot"/>/images (the model directory unless given).
+/// </summary>
+internal sealed class Prompts(ModelDirectory model, string? imageRoot = null)
 {
     public QwenTokenizer Tokenizer { get; } = QwenTokenizer.Load(model.Path);
 
@@ -37,7 +40,7 @@ internal sealed class Prompts(ModelDirectory model)
     public PreparedPrompt Build(ReferenceChat chat)
     {
         var patches = chat.Images
-            .Select(name => _processor.Preprocess(ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(model.Path, "images", name)))))
+            .Select(name => _processor.Preprocess(ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(imageRoot ?? model.Path, "images", name)))))
             .ToArray();
         var input = PromptInput.Build(Tokenizer.Encode(chat.PromptText), patches.Select(p => new ImageGrid(p.GridT, p.GridH, p.GridW)).ToArray(),
             model.Config.Tokens, model.Config.Vision.SpatialMergeSize);

@@ -1,0 +1,144 @@
+using QwenVL.Cuda.Executor;
+using QwenVL.Runtime.Execution;
+using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Sampling;
+
+namespace QwenVL.Cuda.ExecutorCheck;
+
+/// <summary>
+/// CudaExecutor on a checkpoint with Qwen2-VL-2B's shapes (random weights) against transformers in bf16 on the same
+/// GPU, as tools/gpu/hf_reference_2b.py records it: for each chat case the prompt ids must equal HF's, the last-token
+/// logits must have cosine similarity ≥ 0.999 with HF's, and the first 8 greedy tokens must equal HF's.
+/// </summary>
+internal static class Parity2bCheck
+{
+    private const double CosineFloor = 0.999;
+    private const int ComparedTokens = 8;
+    // Where HF's top-2 margin is at most this, a divergence is reported as one bf16 rounding can explain.
+    private const double SmallMargin = 0.05;
+    private static readonly int[] EosTokenIds = [151645, 151643];
+
+    public static bool Run(string modelDirectory, string referenceDirectory, TextWriter log)
+    {
+        var model = ModelDirectory.Open(modelDirectory);
+        using var reference = new ReferenceData(referenceDirectory);
+        var prompts = new Prompts(model, referenceDirectory);
+        using var cuda = CudaExecutor.Load(model, new CudaExecutorOptions(MaxModelLength: 4096, MaxTokensPerStep: 1024, MaxSequencesPerStep: 16));
+        int blocks = cuda.AllocateKvCache(256 * cuda.KvCacheBytesPerBlock);
+        log.WriteLine($"device: {cuda.Device.Name} ({cuda.Device.Architecture}); executor loaded in {cuda.LoadMilliseconds:F0} ms, "
+            + $"weights {cuda.WeightBytes / 1e9:F2} GB, {blocks} KV blocks");
+
+        var failures = new List<string>();
+        foreach (var chat in reference.Chats)
+        {
+            var prompt = prompts.Build(chat);
+            bool sameIds = prompt.Input.Tokens.SequenceEqual(chat.InputIds);
+            log.WriteLine($"{chat.Name}: {prompt.Length} prompt tokens, {chat.Images.Length} image(s); input ids "
+                + (sameIds ? "equal HF's" : $"DIFFER from HF's ({chat.InputIds.Length} tokens, first difference at {FirstDifference(prompt.Input.Tokens, chat.InputIds)})"));
+            if (!sameIds)
+            {
+                failures.Add($"{chat.Name}: prompt ids differ from HF's");
+                continue;
+            }
+            LastLogits(chat, prompt, cuda, reference, log, failures);
+            Greedy(chat, prompt, cuda, prompts, log, failures);
+        }
+        log.WriteLine(failures.Count == 0
+            ? "parity2b: PASS"
+            : $"parity2b: FAIL ({failures.Count}: {string.Join("; ", failures)})");
+        return failures.Count == 0;
+    }
+
+    private static void LastLogits(ReferenceChat chat, PreparedPrompt prompt, CudaExecutor cuda, ReferenceData reference, TextWriter log,
+        List<string> failures)
+    {
+        int[] table = Enumerable.Range(0, (prompt.Length + 15) / 16).ToArray();
+        var batch = new StepBatch([prompt.Chunk(0, 0, prompt.Length, table, null)], prompt.Encode);
+        var gpu = cuda.LastTokenLogits(batch, sampledOnly: false, out _);
+        double deviceMs = cuda.LastStepDeviceMilliseconds;
+        foreach (var key in prompt.Keys) cuda.Execute(new StepBatch([], Release: [key]));
+        var expected = reference.Floats(chat.Name + ".last_logits");
+        double cosine = Cosine(gpu, expected), maxDiff = MaxAbsDifference(gpu, expected);
+        int argmax = ArgMax(gpu), expectedArgmax = ArgMax(expected);
+        log.WriteLine($"{chat.Name}: last logits cosine {cosine:F6} ({(cosine >= CosineFloor ? "pass" : "FAIL")}, floor {CosineFloor}), "
+            + $"max |CUDA - HF| {maxDiff:E2} (|max HF| {MaxAbs(expected):F2}), argmax {argmax} vs HF {expectedArgmax}, "
+            + $"prefill device {deviceMs:F2} ms");
+        if (!(cosine >= CosineFloor)) failures.Add($"{chat.Name}: last-logit cosine {cosine:F6}");
+    }
+
+    private static void Greedy(ReferenceChat chat, PreparedPrompt prompt, CudaExecutor cuda, Prompts prompts, TextWriter log,
+        List<string> failures)
+    {
+        int n = chat.GreedyTokens.Length;
+        var generator = new OfflineGenerator(cuda, prompts.Tokenizer, EosTokenIds, prefillChunk: 512);
+        var got = generator.Generate(prompt.Input, new SamplingParams { Temperature = 0, MaxTokens = n, MinTokens = n }, prompt.Patches)
+            .Single().TokenIds;
+        int equal = 0;
+        while (equal < Math.Min(got.Length, n) && got[equal] == chat.GreedyTokens[equal]) equal++;
+        string verdict;
+        if (equal >= Math.Min(ComparedTokens, n) && got.Length >= Math.Min(ComparedTokens, n))
+        {
+            verdict = equal == n ? $"all {n} equal HF's" : $"first {equal} of {n} equal HF's (first {ComparedTokens} compared)";
+        }
+        else
+        {
+            double margin = chat.GreedyMargins[equal];
+            verdict = $"FAIL: first {equal} equal, then {(equal < got.Length ? got[equal].ToString() : "none")} vs HF {chat.GreedyTokens[equal]} "
+                + $"where HF's top-2 margin is {margin:F4}" + (margin <= SmallMargin ? $" (<= {SmallMargin}: within bf16 rounding)" : "");
+            failures.Add($"{chat.Name}: greedy token {equal} differs (HF margin {margin:F4})");
+        }
+        if (cuda.CachedImageCount != 0) failures.Add($"{chat.Name}: {cuda.CachedImageCount} images still held after generation");
+        log.WriteLine($"{chat.Name}: greedy {n} tokens: {verdict}");
+        log.WriteLine($"  CUDA [{string.Join(' ', got)}]");
+        log.WriteLine($"  HF   [{string.Join(' ', chat.GreedyTokens)}]");
+        log.WriteLine($"  HF top-2 margins [{string.Join(' ', chat.GreedyMargins.Select(m => m.ToString("F3")))}]");
+    }
+
+    private static int FirstDifference(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        int i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        return i;
+    }
+
+    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length) return double.NaN;
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+        return dot / Math.Sqrt(na * nb);
+    }
+
+    private static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length) return double.PositiveInfinity;
+        double max = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = Math.Abs((double)a[i] - b[i]);
+            if (!(d <= max)) max = double.IsNaN(d) ? double.PositiveInfinity : d;
+        }
+        return max;
+    }
+
+    private static double MaxAbs(ReadOnlySpan<float> a)
+    {
+        double max = 0;
+        foreach (var v in a) max = Math.Max(max, Math.Abs(v));
+        return max;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> a)
+    {
+        int best = 0;
+        for (int i = 1; i < a.Length; i++)
+            if (a[i] > a[best]) best = i;
+        return best;
+    }
+}

@@ -15,6 +15,8 @@
 
 #define SAMPLE_THREADS 1024
 #define MAX_TOP 20
+#define INFINITY __int_as_float(0x7f800000)
+#define NAN __int_as_float(0x7fffffff)
 
 struct SampleRow {
     int flags;          // 1 greedy, 2 suppress stop ids, 4 repetition penalty, 8 frequency/presence

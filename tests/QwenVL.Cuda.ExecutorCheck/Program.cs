@@ -1,9 +1,15 @@
 using QwenVL.Cuda;
 using QwenVL.Cuda.ExecutorCheck;
 
+if (args.Length == 1 && args[0] == "sampling")
+{
+    if (!CudaDevice.IsAvailable(out var why)) { Console.WriteLine($"sampling check: FAIL ({why})"); return 1; }
+    try { return SamplingCheck.Run(Console.Out) ? 0 : 1; }
+    catch (Exception e) { Console.WriteLine($"sampling check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
+}
 if (args.Length < 3 || args[1] != "--model" || args[0] is not ("parity" or "bench"))
 {
-    Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|bench --model DIR");
+    Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|bench --model DIR | sampling");
     return 2;
 }
 if (!CudaDevice.IsAvailable(out var reason))

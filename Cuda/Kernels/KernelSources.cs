@@ -16,6 +16,7 @@ public static class KernelSources
     public const string VisionElementwise = "vision_elementwise.cu";
     public const string VisionLayerNorm = "vision_layernorm.cu";
     public const string VisionRotary = "vision_rotary.cu";
+    public const string Sampling = "sampling.cu";
 
     private const string Prefix = "Kernels/";
 

@@ -11,7 +11,7 @@ public class KernelSourcesTests
     {
         Assert.Equal(
             [KernelSources.Embed, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
-                KernelSources.RmsNormResidual, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
+                KernelSources.RmsNormResidual, KernelSources.Sampling, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
                 KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
             KernelSources.FileNames);
         Assert.Contains($"extern \"C\" __global__ void {RmsNormResidualKernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormResidual));

@@ -5,8 +5,7 @@ if (args.Length == 1 && args[0] == "sampling")
 {
     if (!CudaDevice.IsAvailable(out var why)) { Console.WriteLine($"sampling check: FAIL ({why})"); return 1; }
     try { return SamplingCheck.Run(Console.Out) ? 0 : 1; }
-    catch (Exception e) { Console.WriteLine($"sampling check: FAIL ({e.GetType().Name}: {e.Message})
-{e.StackTrace}"); return 1; }
+    catch (Exception e) { Console.WriteLine($"sampling check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
 }
 bool parity2b = args.Length == 5 && args[0] == "parity2b" && args[3] == "--reference";
 if (args.Length < 3 || args[1] != "--model" || !(args[0] is "parity" or "bench" || parity2b))

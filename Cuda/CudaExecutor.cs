@@ -37,6 +37,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
     private readonly IImageEncoder? _encoder;
     private readonly KvCacheLayout _kv;
     private readonly Sampler _sampler;
+    private readonly DeviceSampler? _deviceSampler;
     private readonly CudaEventHandle _stepStart;
     private readonly CudaEventHandle _stepEnd;
     private readonly Func<ImageKey, DeviceImage> _resolveImage;
@@ -73,6 +74,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         _logitsHost = _driver.AllocateHost((long)Limits.MaxSequences * c.VocabSize * sizeof(float));
         int merge = model.Config.Vision.SpatialMergeSize;
         _images = new DeviceImageStore(_driver, options.ImageStoreBytes, c.HiddenSize, merge);
+        if (options.SampleGreedyOnDevice) _deviceSampler = new DeviceSampler(_driver, compiler, c.VocabSize, Limits.MaxSequences);
         if (options.LoadVisionTower)
             _encoder = new DeviceImageEncoder(new CudaVisionTower(device, _stream, compiler, checkpoint, model.Config.Vision, options.MaxImagePatches));
         LoadMilliseconds = clock.Elapsed.TotalMilliseconds;
@@ -140,7 +142,10 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         var tokens = new SampledToken?[batch.Sequences.Count];
         if (batch.Sequences.Count > 0)
         {
-            var step = Run(batch, sampledOnly: true);
+            // Greedy rows are chosen on the device (only ids and logprobs come back); the others by the host
+            // sampler until the device sampler agrees with it on every mix (Cuda/NOTES.md, sampling check).
+            bool onDevice = _deviceSampler != null && AllGreedy(batch);
+            var step = Run(batch, sampledOnly: true, onDevice);
             long start = Stopwatch.GetTimestamp();
             var sequences = _metadata.SampledSequences(step);
             int vocab = Spec.VocabSize;
@@ -148,7 +153,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
             for (int i = 0; i < sequences.Length; i++)
             {
                 var ctx = batch.Sequences[sequences[i]].Sampling!.Value;
-                tokens[sequences[i]] = _sampler.Sample(logits.Slice(i * vocab, vocab), in ctx);
+                tokens[sequences[i]] = onDevice ? _deviceSampler!.Result(i, in ctx) : _sampler.Sample(logits.Slice(i * vocab, vocab), in ctx);
             }
             LastStepTimings = LastStepTimings with { Sample = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
         }
@@ -181,8 +186,18 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         }
     }
 
-    /// <summary>Packs, sends and runs the step, then waits for its logits in the pinned host buffer.</summary>
-    private PackedStep Run(StepBatch batch, bool sampledOnly)
+    private static bool AllGreedy(StepBatch batch)
+    {
+        foreach (var s in batch.Sequences)
+            if (s.Sampling is { } ctx && !ctx.Params.IsGreedy) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Packs, sends and runs the step, then waits for its logits in the pinned host buffer, or, with
+    /// <paramref name="sampleOnDevice"/>, for the device sampler's tokens.
+    /// </summary>
+    private PackedStep Run(StepBatch batch, bool sampledOnly, bool sampleOnDevice = false)
     {
         if (_kvCache == null) throw new InvalidOperationException("AllocateKvCache has not been called");
         long start = Stopwatch.GetTimestamp();
@@ -193,7 +208,9 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         _driver.CopyHostToDeviceAsync(_decoder.Metadata, _metadataHost.Pointer, step.Bytes, _stream);
         _decoder.Forward(step, _kvCache.Address, _kvBlocks);
         _driver.Record(_stepEnd, _stream);
-        if (step.SampleRowCount > 0)
+        if (step.SampleRowCount > 0 && sampleOnDevice)
+            _deviceSampler!.Queue(_decoder.Logits, SamplingContexts(batch, step), _stream);
+        else if (step.SampleRowCount > 0)
             _driver.CopyDeviceToHostAsync(_logitsHost.Pointer, _decoder.Logits, (long)step.SampleRowCount * Spec.VocabSize * sizeof(float), _stream);
         long queued = Stopwatch.GetTimestamp();
         _driver.Synchronize(_stream);
@@ -205,6 +222,14 @@ public sealed unsafe class CudaExecutor : IModelExecutor
             Sample: 0,
             Device: _driver.ElapsedMilliseconds(_stepStart, _stepEnd));
         return step;
+    }
+
+    private SamplingContext[] SamplingContexts(StepBatch batch, PackedStep step)
+    {
+        var sequences = _metadata.SampledSequences(step);
+        var contexts = new SamplingContext[sequences.Length];
+        for (int i = 0; i < contexts.Length; i++) contexts[i] = batch.Sequences[sequences[i]].Sampling!.Value;
+        return contexts;
     }
 
     public void Dispose()
@@ -219,6 +244,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         _weights.Dispose();
         _gemms.Dispose();
         _kernels.Dispose();
+        _deviceSampler?.Dispose();
         _logitsHost.Dispose();
         _metadataHost.Dispose();
         _stepEnd.Dispose();

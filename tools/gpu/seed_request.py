@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The seed blog's request against a running server: a base64 JPEG and 图片中有什么?, whole and streamed.
+"""The seed blog's request against a running server: a base64 JPEG and 图片中有什么?, whole and streamed
+($SEED_TEMPERATURE overrides its temperature of 0.7).
 Prints status, timings and the start of each answer; exits non-zero if either fails."""
-import base64, io, json, sys, time, urllib.request
+import base64, io, json, os, sys, time, urllib.request
 
 from PIL import Image
 
@@ -17,7 +18,7 @@ body = {
         {"role": "system", "content": "You are a helpful assistant."},
         {"role": "user", "content": [{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": "图片中有什么?"}]},
     ],
-    "temperature": 0.7, "top_p": 0.8, "repetition_penalty": 1.05, "max_tokens": 1024,
+    "temperature": float(os.environ.get("SEED_TEMPERATURE", "0.7")), "top_p": 0.8, "repetition_penalty": 1.05, "max_tokens": 1024,
 }
 
 

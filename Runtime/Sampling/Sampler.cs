@@ -139,9 +139,16 @@ public sealed class Sampler
 
     /// <summary>
     /// Turns candidate logits into weights in place: exp((logit - max) / T), the probability relative to
-    /// the most likely token (which gets 1). Returns their sum in double. One fused pass, since this runs
-    /// over the whole vocabulary when no filter narrows it.
+    /// the most likely token. Returns their sum in double. One fused pass, since this runs over the whole
+    /// vocabulary when no filter narrows it.
     /// </summary>
+    /// <remarks>
+    /// Every weight, the tail's included, comes from the same exp: a weight must depend on its logit
+    /// alone, not on where quickselect left the candidate. Vector256.Exp and MathF.Exp differ in the last
+    /// bit on about half of all inputs (exp(0) is 1.0000001 against 1), so mixing them gave two equal
+    /// logits unequal weights whenever one sat in the last partial vector, and the draw then ranked them
+    /// by position instead of by id.
+    /// </remarks>
     private static double ToRelativeWeights(Span<float> logits, float max, float temperature)
     {
         double sum = 0;
@@ -160,6 +167,11 @@ public sealed class Sampler
                 upperSum += upper;
             }
             sum = Vector256.Sum(lowerSum + upperSum);
+            for (; i < logits.Length; i++)
+            {
+                logits[i] = Vector256.Exp((Vector256.Create(logits[i]) - shift) / scale).ToScalar();
+                sum += logits[i];
+            }
         }
         for (; i < logits.Length; i++)
         {

@@ -22,10 +22,17 @@ public class SamplerAllocationTests
         };
         var context = Context(p, prompt: [1, 2, 3], output: [4, 4, 5], seed: 9, stopTokenIds: [0]);
         var sampler = new Sampler(vocab);
-        sampler.Sample(logits, context); // JIT and first-use costs
+        for (int i = 0; i < 20; i++) sampler.Sample(logits, context); // JIT and first-use costs
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) sampler.Sample(logits, context);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Tiered compilation may recompile a hot method (and allocate) during any one round; an allocation of
+        // the sampler's own would show in every round, so the quietest round must allocate nothing.
+        long quietest = long.MaxValue;
+        for (int round = 0; round < 5 && quietest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) sampler.Sample(logits, context);
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, quietest);
     }
 }

@@ -7,7 +7,7 @@ namespace QwenVL.Cuda.Executor;
 /// <param name="MaxSequencesPerStep">most sequences in one step: sizes the logits and the metadata</param>
 /// <param name="ImageStoreBytes">device memory for encoded images held between encode and release</param>
 /// <param name="LoadVisionTower">false for text-only use: images are then an error</param>
-/// <param name="SampleGreedyOnDevice">steps whose rows are all greedy pick their tokens on the device (sampling.cu)</param>
+/// <param name="SampleOnDevice">tokens are picked on the device (sampling.cu); false: logits go to the host Sampler</param>
 /// <param name="MaxImagePatches">largest image the GPU vision tower takes, in 14-pixel patches (default: 16,384 = about 1792×1792)</param>
 /// <param name="CubinCacheDirectory">null: $QWENVL_CUBIN_CACHE or ~/.cache/qwenvl/cubin</param>
 public sealed record CudaExecutorOptions(
@@ -21,4 +21,4 @@ public sealed record CudaExecutorOptions(
     string? CubinCacheDirectory = null,
     long GemmWorkspaceBytes = 32L << 20,
     int MaxImagePatches = 16384,
-    bool SampleGreedyOnDevice = true);
+    bool SampleOnDevice = true);

@@ -4,6 +4,7 @@ using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Sampling;
+using static QwenVL.Cuda.ExecutorCheck.LogitComparison;
 
 namespace QwenVL.Cuda.ExecutorCheck;
 
@@ -167,30 +168,4 @@ internal static class ParityCheck
         if (executor.CachedImageCount != 0) failures.Add($"batching: {executor.CachedImageCount} images still held after release");
     }
 
-    private static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        if (a.Length != b.Length) return double.PositiveInfinity;
-        double max = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double d = Math.Abs((double)a[i] - b[i]);
-            if (!(d <= max)) max = double.IsNaN(d) ? double.PositiveInfinity : d;
-        }
-        return max;
-    }
-
-    private static double MaxAbs(ReadOnlySpan<float> a)
-    {
-        double max = 0;
-        foreach (var v in a) max = Math.Max(max, Math.Abs(v));
-        return max;
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> a)
-    {
-        int best = 0;
-        for (int i = 1; i < a.Length; i++)
-            if (a[i] > a[best]) best = i;
-        return best;
-    }
 }

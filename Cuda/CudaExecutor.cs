@@ -44,6 +44,8 @@ public sealed unsafe class CudaExecutor : IModelExecutor
     private readonly CudaEventHandle _stepStart;
     private readonly CudaEventHandle _stepEnd;
     private readonly Func<ImageKey, DeviceImage> _resolveImage;
+    private readonly DecodeGraphBuckets? _graphBuckets;
+    private DecodeGraphs? _graphs;
     private DeviceMemoryHandle? _kvCache;
     private int _kvBlocks;
 
@@ -72,7 +74,9 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         _metadata = new StepMetadata(Limits, options.BlockSize, c.VocabSize, c.HiddenSize, PagedAttentionKernel.TileQueries(c.NumHeads, c.NumKvHeads));
         Activations = ActivationLayout.Plan(c, Limits.MaxTokens, Limits.MaxSequences, _metadata.CapacityBytes, options.GemmWorkspaceBytes);
         _activations = _driver.Allocate(Activations.Bytes);
-        _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv);
+        _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv, device.MultiprocessorCount);
+        if (!options.EnforceEager)
+            _graphBuckets = new DecodeGraphBuckets(Math.Min(options.MaxGraphBatchSize ?? Math.Min(Limits.MaxSequences, 256), Limits.MaxSequences));
         _metadataHost = _driver.AllocateHost(_metadata.CapacityBytes);
         _logitsHost = _driver.AllocateHost((long)Limits.MaxSequences * c.VocabSize * sizeof(float));
         int merge = model.Config.Vision.SpatialMergeSize;
@@ -123,20 +127,42 @@ public sealed unsafe class CudaExecutor : IModelExecutor
 
     public int KvBlocks => _kvBlocks;
 
+    /// <summary>The decode batch sizes with a captured graph (none before AllocateKvCache, or with EnforceEager).</summary>
+    public IReadOnlyList<int> GraphBatchSizes => _graphs == null ? [] : _graphBuckets!.Sizes;
+
+    /// <summary>Milliseconds the last graph capture took.</summary>
+    public double GraphCaptureMilliseconds => _graphs?.CaptureMilliseconds ?? 0;
+
+    /// <summary>Whether the last step replayed a captured graph.</summary>
+    public bool LastStepUsedGraph { get; private set; }
+
     public int CachedImageCount => _images.Count;
 
+    /// <summary>
+    /// Allocates the KV cache (one block more than it reports: the scratch block that padded decode rows use) and
+    /// captures the decode graphs for it, unless eager.
+    /// </summary>
     public int AllocateKvCache(long bytes)
     {
-        int blocks = _kv.BlocksWithin(bytes);
-        if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block ({KvCacheBytesPerBlock} bytes each)");
+        int blocks = _kv.BlocksWithin(bytes) - 1;
+        if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block besides the scratch block ({KvCacheBytesPerBlock} bytes each)");
         _device.MakeCurrent();
         _driver.Synchronize(_stream);
+        _graphs?.Dispose();
+        _graphs = null;
         _kvCache?.Dispose();
         _kvCache = null;
-        _kvCache = _driver.Allocate(blocks * KvCacheBytesPerBlock);
+        _kvCache = _driver.Allocate((blocks + 1) * KvCacheBytesPerBlock);
         _kvBlocks = blocks;
+        if (_graphBuckets != null)
+            _graphs = DecodeGraphs.Capture(_driver, _stream, _decoder, _metadata, _metadataHost, _graphBuckets, _kvCache.Address, DeviceBlocks, ScratchBlock);
         return blocks;
     }
+
+    /// <summary>Blocks in the device cache: the scheduler's and the scratch block after them.</summary>
+    private int DeviceBlocks => _kvBlocks + 1;
+
+    private int ScratchBlock => _kvBlocks;
 
     public StepResult Execute(StepBatch batch)
     {
@@ -198,11 +224,16 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         if (_kvCache == null) throw new InvalidOperationException("AllocateKvCache has not been called");
         long start = Stopwatch.GetTimestamp();
         var host = new Span<byte>(_metadataHost.Pointer, _metadata.CapacityBytes);
-        var step = _metadata.Pack(batch, sampledOnly, _kvBlocks, _resolveImage, host);
+        int? bucket = _graphs != null && StepMetadata.IsDecodeStep(batch, sampledOnly) ? _graphBuckets!.For(batch.Sequences.Count) : null;
+        var step = bucket is int b
+            ? _metadata.PackDecode(batch, b, _kvBlocks, ScratchBlock, host)
+            : _metadata.Pack(batch, sampledOnly, _kvBlocks, _resolveImage, host);
         long packed = Stopwatch.GetTimestamp();
         _driver.Record(_stepStart, _stream);
         _driver.CopyHostToDeviceAsync(_decoder.Metadata, _metadataHost.Pointer, step.Bytes, _stream);
-        _decoder.Forward(step, _kvCache.Address, _kvBlocks);
+        if (bucket is int replay) _graphs!.Launch(_driver, replay, _stream);
+        else _decoder.Forward(step, _kvCache.Address, DeviceBlocks);
+        LastStepUsedGraph = bucket != null;
         _driver.Record(_stepEnd, _stream);
         if (step.SampleRowCount > 0 && sampleOnDevice)
             _deviceSampler!.Queue(_decoder.Logits, SamplingContexts(batch, step), _stream);
@@ -232,6 +263,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor
     {
         _device.MakeCurrent();
         _driver.Synchronize(_stream);
+        _graphs?.Dispose();
         _kvCache?.Dispose();
         _images.Clear();
         _images.Dispose();

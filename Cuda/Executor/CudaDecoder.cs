@@ -13,7 +13,7 @@ namespace QwenVL.Cuda.Executor;
 /// </summary>
 internal sealed class CudaDecoder(
     CudaStreamHandle stream, DecoderKernels kernels, DeviceWeights weights, GemmPlans gemms,
-    ActivationLayout layout, ulong activations, KvCacheLayout kv)
+    ActivationLayout layout, ulong activations, KvCacheLayout kv, int multiprocessors)
 {
     private readonly TextConfig _c = weights.Layout.Config;
     private readonly QkvRopeCacheKernel.Shape _rope = QkvRopeCacheKernel.Shape.Of(weights.Layout.Config);
@@ -23,6 +23,15 @@ internal sealed class CudaDecoder(
     public ulong Logits => A(layout.Logits);
 
     public ulong Metadata => A(layout.Metadata);
+
+    /// <summary>
+    /// Splits of the decode attention kernel when every sequence brings one token (a function of the sequence count
+    /// alone, so a captured bucket keeps it); 0: the general paged attention (prefill chunks, mixed steps).
+    /// </summary>
+    public int DecodeSplits(in PackedStep step) =>
+        step.Tokens == step.SequenceCount && _c.NumHeads / _c.NumKvHeads <= DecodeAttentionKernel.MaxGroup
+            ? DecodeAttentionKernel.Splits(step.SequenceCount, _c.NumKvHeads, multiprocessors)
+            : 0;
 
     /// <summary>Queues the step; the logits of its <see cref="PackedStep.SampleRowCount"/> rows end in <see cref="Logits"/>, [rows, vocab] fp32.</summary>
     public void Forward(in PackedStep step, ulong kvCache, int kvBlocks)
@@ -35,6 +44,8 @@ internal sealed class CudaDecoder(
         ulong residual = A(layout.Residual), normed = A(layout.Normed), qkv = A(layout.Qkv), query = A(layout.Query);
         ulong attention = A(layout.Attention), gateUp = A(layout.GateUp), activated = A(layout.Activated);
         ulong M(int offset) => metadata + (ulong)offset;
+        ulong partials = A(layout.DecodePartials);
+        int decodeSplits = DecodeSplits(step);
 
         var qkvGemm = gemms.For(n, qkvWidth, h, CudaDataType.R32F, accumulate: false);
         var oGemm = gemms.For(n, h, q, CudaDataType.R32F, accumulate: true);
@@ -51,8 +62,12 @@ internal sealed class CudaDecoder(
             qkvGemm.Run(normed, weights.At(w.Qkv), qkv, workspace, workspaceBytes, stream);
             kernels.QkvRopeCache.Launch(qkv, weights.At(w.QkvBias), M(step.Positions), M(step.Slots), weights.InverseFrequency,
                 query, keys, values, n, _rope, stream);
-            kernels.Attention.Launch(query, keys, values, attention, M(step.Sequences), M(step.BlockTables), M(step.Tiles), step.TileCount,
-                kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
+            if (decodeSplits > 0)
+                kernels.DecodeAttention.Launch(query, keys, values, attention, partials, M(step.Sequences), M(step.BlockTables),
+                    step.SequenceCount, decodeSplits, kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
+            else
+                kernels.Attention.Launch(query, keys, values, attention, M(step.Sequences), M(step.BlockTables), M(step.Tiles), step.TileCount,
+                    kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
             oGemm.Run(attention, weights.At(w.O), residual, workspace, workspaceBytes, stream);
             kernels.RmsNorm.Launch(residual, weights.At(w.PostAttentionNorm), normed, 0, n, h, eps, stream);
             gateUpGemm.Run(normed, weights.At(w.GateUp), gateUp, workspace, workspaceBytes, stream);

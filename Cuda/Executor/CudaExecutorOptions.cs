@@ -10,6 +10,8 @@ namespace QwenVL.Cuda.Executor;
 /// <param name="SampleOnDevice">tokens are picked on the device (sampling.cu); false: logits go to the host Sampler</param>
 /// <param name="MaxImagePatches">largest image the GPU vision tower takes, in 14-pixel patches (default: 16,384 = about 1792×1792)</param>
 /// <param name="CubinCacheDirectory">null: $QWENVL_CUBIN_CACHE or ~/.cache/qwenvl/cubin</param>
+/// <param name="EnforceEager">no CUDA graphs: every step is launched kernel by kernel (vLLM's --enforce-eager)</param>
+/// <param name="MaxGraphBatchSize">largest decode batch with a captured graph; null: the step's sequence limit, at most 256</param>
 public sealed record CudaExecutorOptions(
     int BlockSize = 16,
     int? MaxModelLength = null,
@@ -21,4 +23,6 @@ public sealed record CudaExecutorOptions(
     string? CubinCacheDirectory = null,
     long GemmWorkspaceBytes = 32L << 20,
     int MaxImagePatches = 16384,
-    bool SampleOnDevice = true);
+    bool SampleOnDevice = true,
+    bool EnforceEager = false,
+    int? MaxGraphBatchSize = null);

@@ -18,6 +18,7 @@ internal sealed class DecoderKernels : IDisposable
             QkvRopeCache = new QkvRopeCacheKernel(driver, Load(driver, compiler, KernelSources.QkvRopeCache));
             Attention = new PagedAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedAttention), headDim);
             SiluMul = new SiluMulKernel(driver, Load(driver, compiler, KernelSources.SiluMul));
+            DecodeAttention = new DecodeAttentionKernel(driver, Load(driver, compiler, KernelSources.DecodeAttention), headDim);
         }
         catch
         {
@@ -35,6 +36,8 @@ internal sealed class DecoderKernels : IDisposable
     public PagedAttentionKernel Attention { get; }
 
     public SiluMulKernel SiluMul { get; }
+
+    public DecodeAttentionKernel DecodeAttention { get; }
 
     /// <summary>Milliseconds NVRTC spent on the files that missed the cubin cache.</summary>
     public double CompileMilliseconds { get; private set; }

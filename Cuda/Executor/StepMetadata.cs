@@ -14,7 +14,7 @@ public readonly record struct DeviceImage(ulong Address, int Tokens);
 /// the order of <see cref="PackedStep"/>, each 16-byte aligned. Checks what the kernels would otherwise read
 /// out of bounds: token ids, block ids, block tables that do not cover the step, image slices.
 /// </summary>
-public sealed class StepMetadata
+public sealed partial class StepMetadata
 {
     private const int SectionAlignment = 16;
 

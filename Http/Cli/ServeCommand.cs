@@ -39,6 +39,8 @@ public static partial class ServeCommand
           --enable-prefix-caching, --no-enable-prefix-caching   reuse cached prompt prefixes (default on)
           --kv-cache-memory BYTES          KV cache size on the CPU executor (e.g. 2GiB)
           --gpu-memory-utilization F       share of GPU memory to use (default 0.9)
+          --enforce-eager                  no CUDA graphs: launch every GPU step kernel by kernel (slower decode,
+                                           quicker start)
           --device auto|cpu|cuda           executor (default auto)
           --generation-config auto|vllm|DIR   sampling defaults: the model's, none, or DIR/generation_config.json
           --seed N                         seed for requests that set none
@@ -163,6 +165,7 @@ public static partial class ServeCommand
         Add("kv_cache_memory", options.KvCacheMemoryBytes, d.KvCacheMemoryBytes, v => Number(v!.Value));
         Add("gpu_memory_utilization", options.GpuMemoryUtilization, d.GpuMemoryUtilization, v => v.ToString(CultureInfo.InvariantCulture));
         Add("device", options.Device, d.Device, v => Quote(v.ToString().ToLowerInvariant()));
+        Add("enforce_eager", options.EnforceEager, d.EnforceEager, _ => "True");
         Add("api_key", options.ApiKey, d.ApiKey, _ => "'***'");
         Add("generation_config", options.GenerationConfig, d.GenerationConfig, Quote);
         Add("allowed_local_media_path", options.Images.Sources.AllowedLocalMediaPath, null, v => Quote(v!));

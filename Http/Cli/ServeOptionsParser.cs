@@ -11,7 +11,7 @@ namespace QwenVL.Http.Cli;
 public static class ServeOptionsParser
 {
     public static CliSyntax Syntax { get; } = new(
-        Switches: new HashSet<string>(StringComparer.Ordinal) { "enable-prefix-caching", "no-enable-prefix-caching", "disable-remote-media" },
+        Switches: new HashSet<string>(StringComparer.Ordinal) { "enable-prefix-caching", "no-enable-prefix-caching", "disable-remote-media", "enforce-eager" },
         Lists: new HashSet<string>(StringComparer.Ordinal) { "served-model-name" },
         Valued: new HashSet<string>(StringComparer.Ordinal)
         {
@@ -46,6 +46,7 @@ public static class ServeOptionsParser
             KvCacheMemoryBytes = Bytes(cli, "kv-cache-memory"),
             GpuMemoryUtilization = cli.Optional("gpu-memory-utilization") is { } share ? Utilization(share) : defaults.GpuMemoryUtilization,
             Device = cli.Optional("device") is { } device ? Device(device) : defaults.Device,
+            EnforceEager = cli.Flag("enforce-eager"),
             ApiKey = ApiKey(cli, environment),
             GenerationConfig = cli.Optional("generation-config") is { } config ? GenerationConfig(config) : defaults.GenerationConfig,
             Images = ImageInputOptions.FromCli(cli),

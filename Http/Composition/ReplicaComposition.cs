@@ -31,7 +31,10 @@ public static partial class ReplicaComposition
             akka.WithActors((system, registry) =>
             {
                 var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Replica");
+                if (model.Executor is Cuda.CudaExecutor && !options.EnforceEager) LogCapturing(log);
                 int blocks = model.Executor.AllocateKvCache(ReplicaSettings.KvCacheBytes(options, model.Executor));
+                if (model.Executor is Cuda.CudaExecutor { GraphBatchSizes.Count: > 0 } cuda)
+                    LogCaptured(log, cuda.GraphBatchSizes.Count, string.Join(' ', cuda.GraphBatchSizes), cuda.GraphCaptureMilliseconds / 1000);
                 var config = ReplicaSettings.Scheduler(options, model.Executor.Spec, blocks);
                 long tokens = (long)blocks * config.BlockSize;
                 LogKvCache(log, blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);
@@ -51,6 +54,12 @@ public static partial class ReplicaComposition
         });
         return services;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Capturing CUDA graphs for decode steps (--enforce-eager skips this) ...")]
+    private static partial void LogCapturing(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Captured {Count} CUDA graphs in {Seconds:F1} s, for decode batch sizes {Sizes}")]
+    private static partial void LogCaptured(ILogger logger, int count, string sizes, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "KV cache: {Blocks} blocks, {Tokens} tokens; maximum concurrency for {MaxModelLength} tokens per request: {Concurrency:F2}x")]

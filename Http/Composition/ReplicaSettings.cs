@@ -41,5 +41,6 @@ public static class ReplicaSettings
 
     /// <summary>The step limits the executor is built for: the scheduler's.</summary>
     public static ExecutorChoice Executor(ServeOptions options) =>
-        new(options.Device, options.MaxNumBatchedTokens ?? Math.Max(DefaultMaxNumBatchedTokens, options.MaxNumSeqs), options.MaxNumSeqs);
+        new(options.Device, options.MaxNumBatchedTokens ?? Math.Max(DefaultMaxNumBatchedTokens, options.MaxNumSeqs), options.MaxNumSeqs,
+            EnforceEager: options.EnforceEager);
 }

@@ -36,6 +36,8 @@ public sealed record ServeOptions
     /// <summary>The share of GPU memory the CUDA executor may take (weights, activations, KV cache).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
+    /// <summary>No CUDA graphs: every GPU step is launched kernel by kernel (vLLM's --enforce-eager).</summary>
+    public bool EnforceEager { get; init; }
     /// <summary>When set, every /v1 route wants <c>Authorization: Bearer</c> with this key.</summary>
     public string? ApiKey { get; init; }
     /// <summary>"auto" (the model's generation_config.json), "vllm" (no model defaults) or a directory holding one.</summary>

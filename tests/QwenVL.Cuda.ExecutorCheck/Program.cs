@@ -8,9 +8,9 @@ if (args.Length == 1 && args[0] == "sampling")
     catch (Exception e) { Console.WriteLine($"sampling check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
 }
 bool parity2b = args.Length == 5 && args[0] == "parity2b" && args[3] == "--reference";
-if (args.Length < 3 || args[1] != "--model" || !(args[0] is "parity" or "bench" || parity2b))
+if (args.Length < 3 || args[1] != "--model" || !(args[0] is "parity" or "bench" or "graphs" || parity2b))
 {
-    Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|bench --model DIR");
+    Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|graphs|bench --model DIR");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck parity2b --model DIR --reference DIR");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck sampling");
     return 2;
@@ -26,6 +26,7 @@ try
     {
         "parity" => ParityCheck.Run(args[2], Console.Out),
         "parity2b" => Parity2bCheck.Run(args[2], args[4], Console.Out),
+        "graphs" => GraphCheck.Run(args[2], Console.Out),
         _ => StepBench.Run(args[2], Console.Out),
     };
     return passed ? 0 : 1;

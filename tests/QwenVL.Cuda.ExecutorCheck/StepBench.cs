@@ -22,11 +22,24 @@ internal static class StepBench
     public static bool Run(string modelDirectory, TextWriter log)
     {
         var model = ModelDirectory.Open(modelDirectory);
-        var options = new CudaExecutorOptions(MaxModelLength: 4096, MaxTokensPerStep: 2048, MaxSequencesPerStep: 64, LoadVisionTower: false);
+        foreach (bool eager in new[] { false, true })
+        {
+            log.WriteLine(eager ? "--- eager (--enforce-eager) ---" : "--- decode steps replay captured graphs ---");
+            Run(model, eager, log);
+        }
+        log.WriteLine("bench: PASS");
+        return true;
+    }
+
+    private static void Run(ModelDirectory model, bool eager, TextWriter log)
+    {
+        var options = new CudaExecutorOptions(MaxModelLength: 4096, MaxTokensPerStep: 2048, MaxSequencesPerStep: 64, LoadVisionTower: false,
+            EnforceEager: eager);
         using var cuda = CudaExecutor.Load(model, options);
         var c = cuda.Spec.Text;
         int blocksPerSequence = (MaxContext + DecodeSteps + Warmup + 15) / 16;
-        int blocks = cuda.AllocateKvCache((long)64 * blocksPerSequence * cuda.KvCacheBytesPerBlock);
+        int blocks = cuda.AllocateKvCache(((long)64 * blocksPerSequence + 1) * cuda.KvCacheBytesPerBlock);
+        log.WriteLine($"{cuda.GraphBatchSizes.Count} decode graphs captured in {cuda.GraphCaptureMilliseconds:F0} ms");
         log.WriteLine($"device: {cuda.Device.Name}; {c.NumLayers} layers, hidden {c.HiddenSize}, heads {c.NumHeads}/{c.NumKvHeads}; "
             + $"loaded in {cuda.LoadMilliseconds:F0} ms (weights {cuda.WeightBytes / 1e9:F2} GB, activations {cuda.Activations.Bytes / 1e6:F0} MB), "
             + $"{blocks} KV blocks of {cuda.KvCacheBytesPerBlock / 1024} KiB");
@@ -44,7 +57,7 @@ internal static class StepBench
             log.WriteLine($"prefill {length,4} tokens:          {Describe(t)} ({length / (t.Device / 1000):F0} tok/s on the device)");
         }
 
-        foreach (var (batch, context) in new[] { (1, 512), (32, 512), (64, 512), (1, 2048) })
+        foreach (var (batch, context) in new[] { (1, 512), (8, 512), (32, 512), (64, 512), (1, 2048), (64, 2048) })
         {
             // prefill every sequence's context, up to 2048 tokens per step
             var next = new int[batch];
@@ -71,10 +84,9 @@ internal static class StepBench
             {
                 for (int s = 0; s < batch; s++) next[s] = r.Tokens[s]!.Value.TokenId;
             });
-            log.WriteLine($"decode batch {batch,2} after {context,4}: {Describe(t)} ({batch / (t.Wall / 1000):F0} tok/s by step time)");
+            log.WriteLine($"decode batch {batch,2} after {context,4}: {Describe(t)} ({batch / (t.Wall / 1000):F0} tok/s by step time)"
+                + (cuda.LastStepUsedGraph ? ", graph" : ""));
         }
-        log.WriteLine("bench: PASS");
-        return true;
     }
 
     private sealed record Timing(double Wall, double Pack, double Queue, double Wait, double Sample, double Device);

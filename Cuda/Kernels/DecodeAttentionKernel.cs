@@ -1,0 +1,82 @@
+using QwenVL.Cuda.Handles;
+using QwenVL.Cuda.Interop;
+
+namespace QwenVL.Cuda.Kernels;
+
+/// <summary>
+/// Launches <c>decode_attention_hd*</c> and <c>decode_attention_combine_hd*</c> (decode_attention.cu): attention
+/// of a step whose sequences each bring one token, with the keys split over <see cref="Splits"/> blocks per
+/// (sequence, KV head) so that small batches with long contexts still fill the GPU.
+/// </summary>
+public sealed unsafe class DecodeAttentionKernel
+{
+    /// <summary>The most splits per (sequence, KV head): the partials buffer is sized for it.</summary>
+    public const int MaxSplits = 16;
+
+    /// <summary>Query heads one KV head may serve: the kernel's MAX_GROUP.</summary>
+    public const int MaxGroup = 8;
+
+    private const int Threads = 128;
+
+    private readonly CudaDriver _driver;
+    private readonly CudaFunction _attention;
+    private readonly CudaFunction _combine;
+
+    public DecodeAttentionKernel(CudaDriver driver, CudaModuleHandle module, int headDim)
+    {
+        if (!PagedAttentionKernel.IsSupported(headDim)) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "decode attention is built for head dims 64 and 128");
+        _driver = driver;
+        HeadDim = headDim;
+        _attention = driver.GetFunction(module, $"decode_attention_hd{headDim}");
+        _combine = driver.GetFunction(module, $"decode_attention_combine_hd{headDim}");
+    }
+
+    public int HeadDim { get; }
+
+    /// <summary>Bytes of the partials buffer for <paramref name="sequences"/> sequences: [S, heads, MaxSplits, HD + 2] fp32.</summary>
+    public static long PartialsBytes(int sequences, int heads, int headDim) => (long)sequences * heads * MaxSplits * (headDim + 2) * sizeof(float);
+
+    /// <summary>
+    /// Splits per (sequence, KV head): enough blocks to cover every SM about twice, at most <see cref="MaxSplits"/>.
+    /// A split with no keys (a context shorter than the splits) costs one empty block and is skipped by the combine.
+    /// </summary>
+    public static int Splits(int sequences, int kvHeads, int multiprocessors)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(kvHeads, 1);
+        int blocks = sequences * kvHeads, target = 2 * Math.Max(multiprocessors, 1);
+        return Math.Clamp((target + blocks - 1) / blocks, 1, MaxSplits);
+    }
+
+    /// <param name="sequences">device int4 per sequence: row, query count (1), context length, block table start</param>
+    public void Launch(ulong q, ulong keyCache, ulong valueCache, ulong output, ulong partials, ulong sequences, ulong blockTables,
+        int sequenceCount, int splits, int blockSize, int heads, int kvHeads, CudaStreamHandle stream)
+    {
+        if (sequenceCount == 0) return;
+        if (splits < 1 || splits > MaxSplits) throw new ArgumentOutOfRangeException(nameof(splits), splits, $"1 to {MaxSplits} splits");
+        if (heads % kvHeads != 0 || heads / kvHeads > MaxGroup)
+            throw new ArgumentException($"decode attention serves up to {MaxGroup} query heads per KV head, not {heads}/{kvHeads}");
+        float scaleLog2 = (float)(1.0 / Math.Sqrt(HeadDim) / Math.Log(2.0));
+        void** args = stackalloc void*[11];
+        args[0] = &q;
+        args[1] = &keyCache;
+        args[2] = &valueCache;
+        args[3] = &output;
+        args[4] = &partials;
+        args[5] = &sequences;
+        args[6] = &blockTables;
+        args[7] = &blockSize;
+        args[8] = &heads;
+        args[9] = &kvHeads;
+        args[10] = &scaleLog2;
+        _driver.Launch(_attention, new Dim3((uint)sequenceCount, (uint)kvHeads, (uint)splits), new Dim3(Threads), 0, stream, args);
+        if (splits == 1) return;
+        void** combine = stackalloc void*[5];
+        combine[0] = &partials;
+        combine[1] = &output;
+        combine[2] = &sequences;
+        combine[3] = &heads;
+        combine[4] = &splits;
+        _driver.Launch(_combine, new Dim3((uint)sequenceCount, (uint)heads), new Dim3((uint)HeadDim), 0, stream, combine);
+    }
+}

@@ -1,0 +1,216 @@
+// Decode attention over the paged KV cache (bf16), fp32 arithmetic: every sequence of the step has exactly one
+// query (at position ctx), which sees keys 0 .. ctx. Split-K ("flash-decoding"): the keys of one (sequence,
+// KV head) are cut into gridDim.z splits so that a short batch still fills the GPU; each split writes a
+// partial (unnormalised output, running max, running sum) and decode_attention_combine merges them. With one
+// split the block writes the output itself. The number of splits is fixed at launch (a captured graph keeps
+// it) and each block derives its key range from the sequence's length, so the same launch serves any context.
+//   q    [n, heads * HD] bf16 (rotated)            out [n, heads * HD] bf16
+//   k_cache, v_cache: this layer's [slots, kv_heads * HD] bf16, slot = block * block_size + offset
+//   seqs per sequence: row in the step, query count (1), context length before the step, block table start
+//   partials [sequences, heads, splits, HD + 2] fp32: output sum, then max (base 2) and sum of weights
+#include <cuda_bf16.h>
+
+namespace {
+
+constexpr int WARPS = 4;
+constexpr int KEYS = 32;          // keys per warp tile: one per lane when scoring
+constexpr int MAX_GROUP = 8;      // query heads per KV head
+
+__device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
+
+__device__ __forceinline__ float warp_max(float v)
+{
+#pragma unroll
+    for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
+    return v;
+}
+
+__device__ __forceinline__ float warp_sum(float v)
+{
+#pragma unroll
+    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    return v;
+}
+
+__device__ __forceinline__ float2 bf16x2_to_float2(unsigned int bits)
+{
+    return make_float2(__uint_as_float(bits << 16), __uint_as_float(bits & 0xffff0000u));
+}
+
+// Each lane owns HD / 32 consecutive output dims: 4 for HD 128 (8 bytes of a V row), 2 for HD 64.
+template <int HD>
+__device__ __forceinline__ void load_v(const __nv_bfloat16* row, int lane, float* v)
+{
+    if constexpr (HD == 128) {
+        const uint2 bits = *reinterpret_cast<const uint2*>(row + 4 * lane);
+        const float2 a = bf16x2_to_float2(bits.x), b = bf16x2_to_float2(bits.y);
+        v[0] = a.x; v[1] = a.y; v[2] = b.x; v[3] = b.y;
+    } else {
+        const float2 a = bf16x2_to_float2(*reinterpret_cast<const unsigned int*>(row + 2 * lane));
+        v[0] = a.x; v[1] = a.y;
+    }
+}
+
+template <int HD>
+__device__ __forceinline__ void decode_attention(
+    const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,
+    const __nv_bfloat16* __restrict__ v_cache, __nv_bfloat16* __restrict__ out, float* __restrict__ partials,
+    const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads, int kv_heads,
+    float scale_log2)
+{
+    constexpr int DIMS = HD / 32;
+    __shared__ float q_s[MAX_GROUP][HD];
+    __shared__ float o_s[WARPS][MAX_GROUP][HD];
+    __shared__ float m_s[WARPS][MAX_GROUP], l_s[WARPS][MAX_GROUP];
+
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int kv_head = blockIdx.y, split = blockIdx.z, splits = gridDim.z;
+    const int group = heads / kv_heads;
+    const int4 seq = seqs[blockIdx.x];
+    const int row = seq.x, kv_len = seq.z + seq.y, table = seq.w;
+    const int per = ((kv_len + splits - 1) / splits + KEYS - 1) / KEYS * KEYS;
+    const int k_begin = split * per, k_end = min(kv_len, k_begin + per);
+    const int kv_stride = kv_heads * HD;
+
+    for (int idx = threadIdx.x; idx < group * HD; idx += blockDim.x) {
+        const int g = idx / HD, d = idx - g * HD;
+        q_s[g][d] = __bfloat162float(q[static_cast<long long>(row) * heads * HD + (kv_head * group + g) * HD + d]) * scale_log2;
+    }
+    __syncthreads();
+
+    float m[MAX_GROUP], l[MAX_GROUP], acc[MAX_GROUP][DIMS];
+#pragma unroll
+    for (int g = 0; g < MAX_GROUP; ++g) {
+        m[g] = neg_inf();
+        l[g] = 0.0f;
+#pragma unroll
+        for (int c = 0; c < DIMS; ++c) acc[g][c] = 0.0f;
+    }
+
+    for (int tile = k_begin + warp * KEYS; tile < k_end; tile += WARPS * KEYS) {
+        const int key = tile + lane;
+        const bool valid = key < k_end;
+        long long slot = 0;
+        float s[MAX_GROUP];
+#pragma unroll
+        for (int g = 0; g < MAX_GROUP; ++g) s[g] = 0.0f;
+        if (valid) {
+            slot = static_cast<long long>(block_tables[table + key / block_size]) * block_size + key % block_size;
+            const __nv_bfloat16* k_row = k_cache + slot * kv_stride + kv_head * HD;
+#pragma unroll 4
+            for (int vec = 0; vec < HD / 8; ++vec) {
+                const uint4 bits = *reinterpret_cast<const uint4*>(k_row + vec * 8);
+                const float2 k0 = bf16x2_to_float2(bits.x), k1 = bf16x2_to_float2(bits.y);
+                const float2 k2 = bf16x2_to_float2(bits.z), k3 = bf16x2_to_float2(bits.w);
+#pragma unroll
+                for (int g = 0; g < MAX_GROUP; ++g) {
+                    if (g >= group) break;
+                    const float* qg = &q_s[g][vec * 8];
+                    s[g] = fmaf(qg[0], k0.x, fmaf(qg[1], k0.y, fmaf(qg[2], k1.x, fmaf(qg[3], k1.y, s[g]))));
+                    s[g] = fmaf(qg[4], k2.x, fmaf(qg[5], k2.y, fmaf(qg[6], k3.x, fmaf(qg[7], k3.y, s[g]))));
+                }
+            }
+        }
+        float p[MAX_GROUP];
+#pragma unroll
+        for (int g = 0; g < MAX_GROUP; ++g) {
+            if (g >= group) break;
+            const float score = valid ? s[g] : neg_inf();
+            const float m_new = fmaxf(m[g], warp_max(score)); // finite: lane 0's key is valid
+            p[g] = exp2f(score - m_new);
+            const float correction = exp2f(m[g] - m_new);
+            l[g] = l[g] * correction + warp_sum(p[g]);
+            m[g] = m_new;
+#pragma unroll
+            for (int c = 0; c < DIMS; ++c) acc[g][c] *= correction;
+        }
+        const int keys = min(KEYS, k_end - tile);
+        for (int j = 0; j < keys; ++j) {
+            const long long slot_j = __shfl_sync(0xffffffffu, slot, j);
+            float v[DIMS];
+            load_v<HD>(v_cache + slot_j * kv_stride + kv_head * HD, lane, v);
+#pragma unroll
+            for (int g = 0; g < MAX_GROUP; ++g) {
+                if (g >= group) break;
+                const float pj = __shfl_sync(0xffffffffu, p[g], j);
+#pragma unroll
+                for (int c = 0; c < DIMS; ++c) acc[g][c] = fmaf(pj, v[c], acc[g][c]);
+            }
+        }
+    }
+
+#pragma unroll
+    for (int g = 0; g < MAX_GROUP; ++g) {
+        if (g >= group) break;
+#pragma unroll
+        for (int c = 0; c < DIMS; ++c) o_s[warp][g][DIMS * lane + c] = acc[g][c];
+        if (lane == 0) { m_s[warp][g] = m[g]; l_s[warp][g] = l[g]; }
+    }
+    __syncthreads();
+
+    for (int idx = threadIdx.x; idx < group * HD; idx += blockDim.x) {
+        const int g = idx / HD, d = idx - g * HD;
+        float mx = neg_inf();
+#pragma unroll
+        for (int w = 0; w < WARPS; ++w) mx = fmaxf(mx, m_s[w][g]);
+        float sum = 0.0f, o = 0.0f;
+        if (mx != neg_inf()) {
+#pragma unroll
+            for (int w = 0; w < WARPS; ++w) {
+                const float weight = exp2f(m_s[w][g] - mx);
+                sum += l_s[w][g] * weight;
+                o += o_s[w][g][d] * weight;
+            }
+        }
+        const int head = kv_head * group + g;
+        if (splits == 1) {
+            out[static_cast<long long>(row) * heads * HD + head * HD + d] = __float2bfloat16(o / sum);
+        } else {
+            float* part = partials + ((static_cast<long long>(blockIdx.x) * heads + head) * splits + split) * (HD + 2);
+            part[d] = o;
+            if (d == 0) { part[HD] = mx; part[HD + 1] = sum; }
+        }
+    }
+}
+
+// One block per (sequence, query head), one thread per dim: merges the splits' partials.
+template <int HD>
+__device__ __forceinline__ void decode_attention_combine(
+    const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs, int heads,
+    int splits)
+{
+    const int head = blockIdx.y, d = threadIdx.x;
+    const float* part = partials + (static_cast<long long>(blockIdx.x) * heads + head) * splits * (HD + 2);
+    float mx = neg_inf();
+    for (int s = 0; s < splits; ++s) mx = fmaxf(mx, part[s * (HD + 2) + HD]);
+    float sum = 0.0f, o = 0.0f;
+    for (int s = 0; s < splits; ++s) {
+        const float* p = part + s * (HD + 2);
+        const float weight = exp2f(p[HD] - mx); // an empty split has max -inf: weight 0
+        sum += p[HD + 1] * weight;
+        o += p[d] * weight;
+    }
+    out[static_cast<long long>(seqs[blockIdx.x].x) * heads * HD + head * HD + d] = __float2bfloat16(o / sum);
+}
+
+} // namespace
+
+#define DECODE_ATTENTION_ENTRY(HD)                                                                                 \
+    extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention_hd##HD(                              \
+        const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,                            \
+        const __nv_bfloat16* __restrict__ v_cache, __nv_bfloat16* __restrict__ out, float* __restrict__ partials,   \
+        const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads,             \
+        int kv_heads, float scale_log2)                                                                            \
+    {                                                                                                              \
+        decode_attention<HD>(q, k_cache, v_cache, out, partials, seqs, block_tables, block_size, heads, kv_heads,  \
+            scale_log2);                                                                                           \
+    }                                                                                                              \
+    extern "C" __global__ void __launch_bounds__(HD) decode_attention_combine_hd##HD(                              \
+        const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs,        \
+        int heads, int splits)                                                                                     \
+    {                                                                                                              \
+        decode_attention_combine<HD>(partials, out, seqs, heads, splits);                                          \
+    }
+
+DECODE_ATTENTION_ENTRY(64)
+DECODE_ATTENTION_ENTRY(128)

@@ -16,7 +16,11 @@ namespace QwenVL.Cuda.ExecutorCheck;
 /// </summary>
 internal static class GraphCheck
 {
-    private const double Tolerance = 2e-2;
+    // Graph and eager run the same kernels on the same cache: only a different cuBLASLt algorithm for the padded
+    // row count could make them differ. The decode kernel against the general one differs by bf16 rounding of the
+    // attention output, carried through every layer: on the 2B shapes (logits up to ~4) by a few bf16 steps.
+    private const double GraphTolerance = 2e-2;
+    private const double KernelTolerance = 0.1;
     private const int DecodeSteps = 6;
     private static readonly int[] Contexts = [20, 700, 3000];
 
@@ -58,10 +62,11 @@ internal static class GraphCheck
             }).ToArray();
             var replayed = graphs.LastTokenLogits(new StepBatch(decode), sampledOnly: false, out _);
             bool usedGraph = graphs.LastStepUsedGraph;
-            var launched = eager.LastTokenLogits(new StepBatch(decode), sampledOnly: false, out _);
-            bool eagerGraph = eager.LastStepUsedGraph;
+            // the mixed step first: the decode step after it rewrites the same KV slots as the graph executor's did
             var chunk = new SequenceStep(3, rider, MRopePositions.ForText(0, 2), Table(3), 0, null);
             var mixed = eager.LastTokenLogits(new StepBatch([.. decode, chunk]), sampledOnly: false, out _);
+            var launched = eager.LastTokenLogits(new StepBatch(decode), sampledOnly: false, out _);
+            bool eagerGraph = eager.LastStepUsedGraph;
             if (!usedGraph) failures.Add($"step {step}: the graph executor did not replay a graph");
             if (eagerGraph) failures.Add($"step {step}: the eager executor replayed a graph");
             for (int s = 0; s < prompts.Length; s++)
@@ -70,8 +75,8 @@ internal static class GraphCheck
                 double vsEager = MaxAbsDifference(g, launched.AsSpan(s * vocab, vocab));
                 double vsMixed = MaxAbsDifference(launched.AsSpan(s * vocab, vocab), mixed.AsSpan(s * vocab, vocab));
                 log.WriteLine($"step {step} context {Contexts[s] + step,4}: max |graph - eager| {vsEager:E2}, max |eager decode kernel - general kernel| {vsMixed:E2}");
-                if (!(vsEager <= Tolerance)) failures.Add($"step {step} sequence {s}: graph vs eager {vsEager:E2}");
-                if (!(vsMixed <= Tolerance)) failures.Add($"step {step} sequence {s}: decode kernel vs general kernel {vsMixed:E2}");
+                if (!(vsEager <= GraphTolerance)) failures.Add($"step {step} sequence {s}: graph vs eager {vsEager:E2}");
+                if (!(vsMixed <= KernelTolerance)) failures.Add($"step {step} sequence {s}: decode kernel vs general kernel {vsMixed:E2}");
                 next[s] = ArgMax(g);
             }
         }

@@ -7,12 +7,15 @@ if (args.Length == 1 && args[0] == "sampling")
     try { return SamplingCheck.Run(Console.Out) ? 0 : 1; }
     catch (Exception e) { Console.WriteLine($"sampling check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
 }
+if (args.Length == 9 && args[0] == "decode-profile" && args[1] == "--model" && args[3] == "--batch" && args[5] == "--context" && args[7] == "--steps")
+    return QwenVL.Cuda.ExecutorCheck.DecodeProfile.Run(args[2], int.Parse(args[4]), int.Parse(args[6]), int.Parse(args[8]), Console.Out) ? 0 : 1;
 bool parity2b = args.Length == 5 && args[0] == "parity2b" && args[3] == "--reference";
 if (args.Length < 3 || args[1] != "--model" || !(args[0] is "parity" or "bench" or "graphs" || parity2b))
 {
     Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|graphs|bench --model DIR");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck parity2b --model DIR --reference DIR");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck sampling");
+    Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck decode-profile --model DIR --batch N --context N --steps N");
     return 2;
 }
 if (!CudaDevice.IsAvailable(out var reason))

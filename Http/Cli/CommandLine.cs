@@ -1,3 +1,5 @@
+using QwenVL.Http.Bench;
+
 namespace QwenVL.Http.Cli;
 
 /// <summary>The `qwenvl` command: picks the subcommand; bad input exits with 2 and the reason on stderr.</summary>
@@ -13,6 +15,8 @@ public static class CommandLine
                                                   print the chat.completion response (JSON) on stdout
                    [--max-model-len N] [--block-size N] [--kv-cache-mib N] [image options]
                    [--revision REV] [--hf-token TOKEN] [--download-dir DIR]
+          bench serve --url URL [options]         benchmark a running OpenAI-compatible server: TTFT, TPOT, ITL,
+                                                  throughput (qwenvl bench serve --help lists the options)
 
         MODEL is a model directory or a Hugging Face Hub repo id (Qwen/Qwen2-VL-2B-Instruct), downloaded into
         the Hugging Face cache when missing (see qwenvl serve --help).
@@ -42,6 +46,7 @@ public static class CommandLine
             {
                 "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), stdin, stdout),
                 "serve" => await ServeCommand.RunAsync(args[1..], stdout),
+                "bench" when args.Length > 1 && args[1] == "serve" => await BenchServeCommand.RunAsync(args[2..], stdout, stderr),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

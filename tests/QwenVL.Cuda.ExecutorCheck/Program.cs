@@ -8,10 +8,12 @@ if (args.Length == 1 && args[0] == "sampling")
     catch (Exception e) { Console.WriteLine($"sampling check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
 }
 bool parity2b = args.Length == 5 && args[0] == "parity2b" && args[3] == "--reference";
-if (args.Length < 3 || args[1] != "--model" || !(args[0] is "parity" or "bench" || parity2b))
+bool batch = args.Length is 3 or 4 && args[0] == "batch" && (args.Length == 3 || args[3] == "--cpu");
+if (args.Length < 3 || args[1] != "--model" || !(args.Length == 3 && args[0] is "parity" or "bench" || parity2b || batch))
 {
     Console.Error.WriteLine("usage: QwenVL.Cuda.ExecutorCheck parity|bench --model DIR");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck parity2b --model DIR --reference DIR");
+    Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck batch --model DIR [--cpu]");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck sampling");
     return 2;
 }
@@ -26,6 +28,7 @@ try
     {
         "parity" => ParityCheck.Run(args[2], Console.Out),
         "parity2b" => Parity2bCheck.Run(args[2], args[4], Console.Out),
+        "batch" => BatchCheck.Run(args[2], withCpu: args.Length == 4, Console.Out),
         _ => StepBench.Run(args[2], Console.Out),
     };
     return passed ? 0 : 1;

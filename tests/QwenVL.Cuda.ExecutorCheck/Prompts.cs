@@ -37,12 +37,17 @@ internal sealed class Prompts(ModelDirectory model, string? imageRoot = null)
 
     private readonly ImageProcessor _processor = new(model.Preprocessor);
 
-    public PreparedPrompt Build(ReferenceChat chat)
+    public PreparedPrompt Build(ReferenceChat chat) => Build(chat.PromptText, chat.Images
+        .Select(name => _processor.Preprocess(ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(imageRoot ?? model.Path, "images", name)))))
+        .ToArray());
+
+    /// <summary>A chat rendered with the chat template, its images (one per image part, in order) given as pixels.</summary>
+    public PreparedPrompt Build(IReadOnlyList<ChatMessage> messages, IReadOnlyList<RgbImage> images) =>
+        Build(ChatTemplate.Render(messages), images.Select(image => _processor.Preprocess(image)).ToArray());
+
+    private PreparedPrompt Build(string promptText, PixelPatches[] patches)
     {
-        var patches = chat.Images
-            .Select(name => _processor.Preprocess(ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(imageRoot ?? model.Path, "images", name)))))
-            .ToArray();
-        var input = PromptInput.Build(Tokenizer.Encode(chat.PromptText), patches.Select(p => new ImageGrid(p.GridT, p.GridH, p.GridW)).ToArray(),
+        var input = PromptInput.Build(Tokenizer.Encode(promptText), patches.Select(p => new ImageGrid(p.GridT, p.GridH, p.GridW)).ToArray(),
             model.Config.Tokens, model.Config.Vision.SpatialMergeSize);
         return new PreparedPrompt(input, patches, patches.Select(ImageKey.Of).ToArray());
     }

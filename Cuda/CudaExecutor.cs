@@ -74,7 +74,8 @@ public sealed unsafe class CudaExecutor : IModelExecutor
         _metadata = new StepMetadata(Limits, options.BlockSize, c.VocabSize, c.HiddenSize, PagedAttentionKernel.TileQueries(c.NumHeads, c.NumKvHeads));
         Activations = ActivationLayout.Plan(c, Limits.MaxTokens, Limits.MaxSequences, _metadata.CapacityBytes, options.GemmWorkspaceBytes);
         _activations = _driver.Allocate(Activations.Bytes);
-        _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv, device.MultiprocessorCount);
+        _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv, device.MultiprocessorCount,
+            options.SmallStepGemv);
         if (!options.EnforceEager)
             _graphBuckets = new DecodeGraphBuckets(Math.Min(options.MaxGraphBatchSize ?? Math.Min(Limits.MaxSequences, 256), Limits.MaxSequences));
         _metadataHost = _driver.AllocateHost(_metadata.CapacityBytes);

@@ -10,10 +10,11 @@ namespace QwenVL.Cuda.Executor;
 /// accumulation, an fp32 residual stream that o_proj and down_proj add themselves into.
 /// Per layer: RMSNorm → QKV matmul (fp32 out) → bias + M-RoPE + KV-cache write → paged attention → o_proj (+=)
 /// → RMSNorm → GATE_UP matmul → SiLU·mul → down_proj (+=). Then the final norm and lm_head for the sample rows only.
+/// Steps of at most GemvKernel.MaxRows tokens use gemv.cu's products instead of cuBLASLt's, SiLU·up fused into gate_up.
 /// </summary>
 internal sealed class CudaDecoder(
     CudaStreamHandle stream, DecoderKernels kernels, DeviceWeights weights, GemmPlans gemms,
-    ActivationLayout layout, ulong activations, KvCacheLayout kv, int multiprocessors)
+    ActivationLayout layout, ulong activations, KvCacheLayout kv, int multiprocessors, bool smallStepGemv)
 {
     private readonly TextConfig _c = weights.Layout.Config;
     private readonly QkvRopeCacheKernel.Shape _rope = QkvRopeCacheKernel.Shape.Of(weights.Layout.Config);
@@ -47,10 +48,11 @@ internal sealed class CudaDecoder(
         ulong partials = A(layout.DecodePartials);
         int decodeSplits = DecodeSplits(step);
 
-        var qkvGemm = gemms.For(n, qkvWidth, h, CudaDataType.R32F, accumulate: false);
-        var oGemm = gemms.For(n, h, q, CudaDataType.R32F, accumulate: true);
-        var gateUpGemm = gemms.For(n, 2 * inter, h, CudaDataType.R16BF, accumulate: false);
-        var downGemm = gemms.For(n, h, inter, CudaDataType.R32F, accumulate: true);
+        bool gemv = smallStepGemv && n <= GemvKernel.MaxRows;
+        var qkvGemm = gemv ? null : gemms.For(n, qkvWidth, h, CudaDataType.R32F, accumulate: false);
+        var oGemm = gemv ? null : gemms.For(n, h, q, CudaDataType.R32F, accumulate: true);
+        var gateUpGemm = gemv ? null : gemms.For(n, 2 * inter, h, CudaDataType.R16BF, accumulate: false);
+        var downGemm = gemv ? null : gemms.For(n, h, inter, CudaDataType.R32F, accumulate: true);
 
         kernels.Embed.Launch(M(step.TokenIds), M(step.ImageSources), weights.Embedding, residual, n, h, stream);
         for (int l = 0; l < _c.NumLayers; l++)
@@ -59,7 +61,8 @@ internal sealed class CudaDecoder(
             ulong keys = kvCache + (ulong)kv.Offset(l, value: false, kvBlocks);
             ulong values = kvCache + (ulong)kv.Offset(l, value: true, kvBlocks);
             kernels.RmsNorm.Launch(residual, weights.At(w.InputNorm), normed, 0, n, h, eps, stream);
-            qkvGemm.Run(normed, weights.At(w.Qkv), qkv, workspace, workspaceBytes, stream);
+            if (gemv) kernels.Gemv.Launch(normed, weights.At(w.Qkv), qkv, n, qkvWidth, h, accumulate: false, stream);
+            else qkvGemm!.Run(normed, weights.At(w.Qkv), qkv, workspace, workspaceBytes, stream);
             kernels.QkvRopeCache.Launch(qkv, weights.At(w.QkvBias), M(step.Positions), M(step.Slots), weights.InverseFrequency,
                 query, keys, values, n, _rope, stream);
             if (decodeSplits > 0)
@@ -68,11 +71,18 @@ internal sealed class CudaDecoder(
             else
                 kernels.Attention.Launch(query, keys, values, attention, M(step.Sequences), M(step.BlockTables), M(step.Tiles), step.TileCount,
                     kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
-            oGemm.Run(attention, weights.At(w.O), residual, workspace, workspaceBytes, stream);
+            if (gemv) kernels.Gemv.Launch(attention, weights.At(w.O), residual, n, h, q, accumulate: true, stream);
+            else oGemm!.Run(attention, weights.At(w.O), residual, workspace, workspaceBytes, stream);
             kernels.RmsNorm.Launch(residual, weights.At(w.PostAttentionNorm), normed, 0, n, h, eps, stream);
-            gateUpGemm.Run(normed, weights.At(w.GateUp), gateUp, workspace, workspaceBytes, stream);
+            if (gemv)
+            {
+                kernels.Gemv.LaunchSiluGateUp(normed, weights.At(w.GateUp), activated, n, inter, h, stream);
+                kernels.Gemv.Launch(activated, weights.At(w.Down), residual, n, h, inter, accumulate: true, stream);
+                continue;
+            }
+            gateUpGemm!.Run(normed, weights.At(w.GateUp), gateUp, workspace, workspaceBytes, stream);
             kernels.SiluMul.Launch(gateUp, activated, n, inter, stream);
-            downGemm.Run(activated, weights.At(w.Down), residual, workspace, workspaceBytes, stream);
+            downGemm!.Run(activated, weights.At(w.Down), residual, workspace, workspaceBytes, stream);
         }
         int rows = step.SampleRowCount;
         if (rows == 0) return;

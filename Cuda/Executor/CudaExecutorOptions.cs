@@ -11,6 +11,7 @@ namespace QwenVL.Cuda.Executor;
 /// <param name="MaxImagePatches">largest image the GPU vision tower takes, in 14-pixel patches (default: 16,384 = about 1792×1792)</param>
 /// <param name="CubinCacheDirectory">null: $QWENVL_CUBIN_CACHE or ~/.cache/qwenvl/cubin</param>
 /// <param name="EnforceEager">no CUDA graphs: every step is launched kernel by kernel (vLLM's --enforce-eager)</param>
+/// <param name="SmallStepGemv">steps of at most 4 tokens use gemv.cu instead of cuBLASLt (false: cuBLASLt always)</param>
 /// <param name="MaxGraphBatchSize">largest decode batch with a captured graph; null: the step's sequence limit, at most 256</param>
 public sealed record CudaExecutorOptions(
     int BlockSize = 16,
@@ -25,4 +26,5 @@ public sealed record CudaExecutorOptions(
     int MaxImagePatches = 16384,
     bool SampleOnDevice = true,
     bool EnforceEager = false,
-    int? MaxGraphBatchSize = null);
+    int? MaxGraphBatchSize = null,
+    bool SmallStepGemv = true);

@@ -19,6 +19,7 @@ internal sealed class DecoderKernels : IDisposable
             Attention = new PagedAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedAttention), headDim);
             SiluMul = new SiluMulKernel(driver, Load(driver, compiler, KernelSources.SiluMul));
             DecodeAttention = new DecodeAttentionKernel(driver, Load(driver, compiler, KernelSources.DecodeAttention), headDim);
+            Gemv = new GemvKernel(driver, Load(driver, compiler, KernelSources.Gemv));
         }
         catch
         {
@@ -38,6 +39,8 @@ internal sealed class DecoderKernels : IDisposable
     public SiluMulKernel SiluMul { get; }
 
     public DecodeAttentionKernel DecodeAttention { get; }
+
+    public GemvKernel Gemv { get; }
 
     /// <summary>Milliseconds NVRTC spent on the files that missed the cubin cache.</summary>
     public double CompileMilliseconds { get; private set; }

@@ -16,7 +16,7 @@ public sealed unsafe class DecodeAttentionKernel
     /// <summary>Query heads one KV head may serve: the kernel's MAX_GROUP.</summary>
     public const int MaxGroup = 8;
 
-    private const int Threads = 128;
+    private const int Threads = 64;
 
     private readonly CudaDriver _driver;
     private readonly CudaFunction _attention;

@@ -13,6 +13,7 @@ public static class KernelSources
     public const string QkvRopeCache = "qkv_rope_cache.cu";
     public const string PagedAttention = "paged_attention.cu";
     public const string DecodeAttention = "decode_attention.cu";
+    public const string Gemv = "gemv.cu";
     public const string VisionAttention = "vision_attention.cu";
     public const string VisionElementwise = "vision_elementwise.cu";
     public const string VisionLayerNorm = "vision_layernorm.cu";

@@ -1,4 +1,7 @@
-// Decode attention over the paged KV cache (bf16), fp32 arithmetic: every sequence of the step has exactly one
+// Decode attention over the paged KV cache (bf16), fp32 arithmetic. Each warp brings a tile of 32 keys' K and V
+// rows into shared memory with cp.async, all chunks in flight together (decode attention is latency-bound: a
+// dependent load per key costs far more than the bytes), then scores one key per lane and accumulates V.
+// every sequence of the step has exactly one
 // query (at position ctx), which sees keys 0 .. ctx. Split-K ("flash-decoding"): the keys of one (sequence,
 // KV head) are cut into gridDim.z splits so that a short batch still fills the GPU; each split writes a
 // partial (unnormalised output, running max, running sum) and decode_attention_combine merges them. With one
@@ -12,7 +15,7 @@
 
 namespace {
 
-constexpr int WARPS = 4;
+constexpr int WARPS = 2;       // each with its own K and V tiles in shared memory
 constexpr int KEYS = 32;          // keys per warp tile: one per lane when scoring
 constexpr int MAX_GROUP = 8;      // query heads per KV head
 
@@ -51,6 +54,30 @@ __device__ __forceinline__ void load_v(const __nv_bfloat16* row, int lane, float
     }
 }
 
+__device__ __forceinline__ void copy16_async(void* shared, const void* global)
+{
+    const unsigned int address = static_cast<unsigned int>(__cvta_generic_to_shared(shared));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(address), "l"(global));
+}
+
+__device__ __forceinline__ void wait_async_copies()
+{
+    asm volatile("cp.async.commit_group;\n" ::);
+    asm volatile("cp.async.wait_group 0;\n" ::);
+}
+
+// Shared memory of one block: per warp a K tile (rows padded by 16 bytes, so that lanes reading one row each
+// hit different banks) and a V tile; the query rows; after the key loop the same bytes hold the warps' results.
+template <int HD>
+struct DecodeShared {
+    static constexpr int K_STRIDE = HD + 8;
+    static constexpr int K_TILE = KEYS * K_STRIDE;   // bf16 elements
+    static constexpr int V_TILE = KEYS * HD;
+    static constexpr int TILES_BYTES = WARPS * (K_TILE + V_TILE) * 2;
+    static constexpr int RESULT_BYTES = WARPS * MAX_GROUP * (HD + 2) * 4;
+    static constexpr int BYTES = (TILES_BYTES > RESULT_BYTES ? TILES_BYTES : RESULT_BYTES) + MAX_GROUP * HD * 4;
+};
+
 template <int HD>
 __device__ __forceinline__ void decode_attention(
     const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,
@@ -58,12 +85,15 @@ __device__ __forceinline__ void decode_attention(
     const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads, int kv_heads,
     float scale_log2)
 {
+    using S = DecodeShared<HD>;
     constexpr int DIMS = HD / 32;
-    __shared__ float q_s[MAX_GROUP][HD];
-    __shared__ float o_s[WARPS][MAX_GROUP][HD];
-    __shared__ float m_s[WARPS][MAX_GROUP], l_s[WARPS][MAX_GROUP];
-
+    constexpr int VECS = HD / 8;   // 16-byte chunks per row
+    __shared__ __align__(16) unsigned char shared[S::BYTES];
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    __nv_bfloat16* k_s = reinterpret_cast<__nv_bfloat16*>(shared) + warp * (S::K_TILE + S::V_TILE);
+    __nv_bfloat16* v_s = k_s + S::K_TILE;
+    float* q_s = reinterpret_cast<float*>(shared + (S::TILES_BYTES > S::RESULT_BYTES ? S::TILES_BYTES : S::RESULT_BYTES));
+
     const int kv_head = blockIdx.y, split = blockIdx.z, splits = gridDim.z;
     const int group = heads / kv_heads;
     const int4 seq = seqs[blockIdx.x];
@@ -74,7 +104,7 @@ __device__ __forceinline__ void decode_attention(
 
     for (int idx = threadIdx.x; idx < group * HD; idx += blockDim.x) {
         const int g = idx / HD, d = idx - g * HD;
-        q_s[g][d] = __bfloat162float(q[static_cast<long long>(row) * heads * HD + (kv_head * group + g) * HD + d]) * scale_log2;
+        q_s[g * HD + d] = __bfloat162float(q[static_cast<long long>(row) * heads * HD + (kv_head * group + g) * HD + d]) * scale_log2;
     }
     __syncthreads();
 
@@ -88,27 +118,44 @@ __device__ __forceinline__ void decode_attention(
     }
 
     for (int tile = k_begin + warp * KEYS; tile < k_end; tile += WARPS * KEYS) {
-        const int key = tile + lane;
-        const bool valid = key < k_end;
-        long long slot = 0;
+        const int keys = min(KEYS, k_end - tile);
+        // one block-table read per lane, then every chunk of the tile's K and V rows in flight at once
+        // (lane-consecutive chunks of one row coalesce)
+        long long my_slot = 0;
+        if (lane < keys) {
+            const int key = tile + lane;
+            my_slot = static_cast<long long>(block_tables[table + key / block_size]) * block_size + key % block_size;
+        }
+#pragma unroll 4
+        for (int c = lane; c < KEYS * VECS; c += 32) {
+            const int r = c / VECS, vec = c - r * VECS;
+            const long long slot = __shfl_sync(0xffffffffu, my_slot, r);
+            if (r < keys) {
+                const long long at = slot * kv_stride + kv_head * HD + vec * 8;
+                copy16_async(k_s + r * S::K_STRIDE + vec * 8, k_cache + at);
+                copy16_async(v_s + r * HD + vec * 8, v_cache + at);
+            }
+        }
+        wait_async_copies();
+        __syncwarp();
+
+        const bool valid = lane < keys;
         float s[MAX_GROUP];
 #pragma unroll
         for (int g = 0; g < MAX_GROUP; ++g) s[g] = 0.0f;
-        if (valid) {
-            slot = static_cast<long long>(block_tables[table + key / block_size]) * block_size + key % block_size;
-            const __nv_bfloat16* k_row = k_cache + slot * kv_stride + kv_head * HD;
+        const __nv_bfloat16* k_row = k_s + lane * S::K_STRIDE;
 #pragma unroll 4
-            for (int vec = 0; vec < HD / 8; ++vec) {
-                const uint4 bits = *reinterpret_cast<const uint4*>(k_row + vec * 8);
-                const float2 k0 = bf16x2_to_float2(bits.x), k1 = bf16x2_to_float2(bits.y);
-                const float2 k2 = bf16x2_to_float2(bits.z), k3 = bf16x2_to_float2(bits.w);
+        for (int vec = 0; vec < VECS; ++vec) {
+            const uint4 bits = *reinterpret_cast<const uint4*>(k_row + vec * 8);
+            const float2 k0 = bf16x2_to_float2(bits.x), k1 = bf16x2_to_float2(bits.y);
+            const float2 k2 = bf16x2_to_float2(bits.z), k3 = bf16x2_to_float2(bits.w);
 #pragma unroll
-                for (int g = 0; g < MAX_GROUP; ++g) {
-                    if (g >= group) break;
-                    const float* qg = &q_s[g][vec * 8];
-                    s[g] = fmaf(qg[0], k0.x, fmaf(qg[1], k0.y, fmaf(qg[2], k1.x, fmaf(qg[3], k1.y, s[g]))));
-                    s[g] = fmaf(qg[4], k2.x, fmaf(qg[5], k2.y, fmaf(qg[6], k3.x, fmaf(qg[7], k3.y, s[g]))));
-                }
+            for (int g = 0; g < MAX_GROUP; ++g) {
+                if (g >= group) break;
+                const float4 qa = *reinterpret_cast<const float4*>(q_s + g * HD + vec * 8);
+                const float4 qb = *reinterpret_cast<const float4*>(q_s + g * HD + vec * 8 + 4);
+                s[g] = fmaf(qa.x, k0.x, fmaf(qa.y, k0.y, fmaf(qa.z, k1.x, fmaf(qa.w, k1.y, s[g]))));
+                s[g] = fmaf(qb.x, k2.x, fmaf(qb.y, k2.y, fmaf(qb.z, k3.x, fmaf(qb.w, k3.y, s[g]))));
             }
         }
         float p[MAX_GROUP];
@@ -124,11 +171,9 @@ __device__ __forceinline__ void decode_attention(
 #pragma unroll
             for (int c = 0; c < DIMS; ++c) acc[g][c] *= correction;
         }
-        const int keys = min(KEYS, k_end - tile);
         for (int j = 0; j < keys; ++j) {
-            const long long slot_j = __shfl_sync(0xffffffffu, slot, j);
             float v[DIMS];
-            load_v<HD>(v_cache + slot_j * kv_stride + kv_head * HD, lane, v);
+            load_v<HD>(v_s + j * HD, lane, v);
 #pragma unroll
             for (int g = 0; g < MAX_GROUP; ++g) {
                 if (g >= group) break;
@@ -137,14 +182,18 @@ __device__ __forceinline__ void decode_attention(
                 for (int c = 0; c < DIMS; ++c) acc[g][c] = fmaf(pj, v[c], acc[g][c]);
             }
         }
+        __syncwarp(); // the tile is read before the next one overwrites it
     }
+    __syncthreads(); // every warp is done with its tiles: their bytes now hold the results
 
+    float* o_s = reinterpret_cast<float*>(shared); // [WARPS][MAX_GROUP][HD + 2]: output sum, max, sum of weights
 #pragma unroll
     for (int g = 0; g < MAX_GROUP; ++g) {
         if (g >= group) break;
+        float* o = o_s + (warp * MAX_GROUP + g) * (HD + 2);
 #pragma unroll
-        for (int c = 0; c < DIMS; ++c) o_s[warp][g][DIMS * lane + c] = acc[g][c];
-        if (lane == 0) { m_s[warp][g] = m[g]; l_s[warp][g] = l[g]; }
+        for (int c = 0; c < DIMS; ++c) o[DIMS * lane + c] = acc[g][c];
+        if (lane == 0) { o[HD] = m[g]; o[HD + 1] = l[g]; }
     }
     __syncthreads();
 
@@ -152,14 +201,15 @@ __device__ __forceinline__ void decode_attention(
         const int g = idx / HD, d = idx - g * HD;
         float mx = neg_inf();
 #pragma unroll
-        for (int w = 0; w < WARPS; ++w) mx = fmaxf(mx, m_s[w][g]);
+        for (int w = 0; w < WARPS; ++w) mx = fmaxf(mx, o_s[(w * MAX_GROUP + g) * (HD + 2) + HD]);
         float sum = 0.0f, o = 0.0f;
         if (mx != neg_inf()) {
 #pragma unroll
             for (int w = 0; w < WARPS; ++w) {
-                const float weight = exp2f(m_s[w][g] - mx);
-                sum += l_s[w][g] * weight;
-                o += o_s[w][g][d] * weight;
+                const float* r = o_s + (w * MAX_GROUP + g) * (HD + 2);
+                const float weight = exp2f(r[HD] - mx);
+                sum += r[HD + 1] * weight;
+                o += r[d] * weight;
             }
         }
         const int head = kv_head * group + g;

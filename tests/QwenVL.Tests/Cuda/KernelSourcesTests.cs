@@ -10,7 +10,7 @@ public class KernelSourcesTests
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
         Assert.Equal(
-            [KernelSources.DecodeAttention, KernelSources.Embed, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
+            [KernelSources.DecodeAttention, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
                 KernelSources.RmsNormResidual, KernelSources.Sampling, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
                 KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
             KernelSources.FileNames);
@@ -28,6 +28,10 @@ public class KernelSourcesTests
         foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_ENTRY({headDim})", decode);
         Assert.Contains("decode_attention_hd##HD(", decode);
         Assert.Contains("decode_attention_combine_hd##HD(", decode);
+        var gemv = KernelSources.Read(KernelSources.Gemv);
+        foreach (var rows in GemvKernel.Variants) Assert.Contains($"GEMV_ENTRIES({rows})", gemv);
+        Assert.Contains("gemv_f32_m##M(", gemv);
+        Assert.Contains("gemv_silu_m##M(", gemv);
     }
 
     [Fact]

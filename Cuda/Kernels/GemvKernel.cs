@@ -1,0 +1,77 @@
+using QwenVL.Cuda.Handles;
+using QwenVL.Cuda.Interop;
+
+namespace QwenVL.Cuda.Kernels;
+
+/// <summary>
+/// Launches gemv.cu's decode-sized products (a warp per output column) for steps of at most
+/// <see cref="MaxRows"/> rows: y = x·wᵀ into fp32 (stored or added), or the merged gate_up projection with SiLU·up
+/// applied on the way out, so that its [rows, 2·inter] intermediate is never written.
+/// </summary>
+public sealed unsafe class GemvKernel
+{
+    /// <summary>The most rows of x one launch serves.</summary>
+    public const int MaxRows = 4;
+    private const int Warps = 8;
+
+    private readonly CudaDriver _driver;
+    private readonly CudaFunction[] _f32;
+    private readonly CudaFunction[] _silu;
+
+    public GemvKernel(CudaDriver driver, CudaModuleHandle module)
+    {
+        _driver = driver;
+        _f32 = [.. Variants.Select(m => driver.GetFunction(module, $"gemv_f32_m{m}"))];
+        _silu = [.. Variants.Select(m => driver.GetFunction(module, $"gemv_silu_m{m}"))];
+    }
+
+    /// <summary>The compiled row counts; a launch uses the smallest that holds its rows.</summary>
+    public static IReadOnlyList<int> Variants { get; } = [1, 2, 4];
+
+    /// <summary>The index of the variant that serves <paramref name="rows"/> rows.</summary>
+    public static int VariantFor(int rows)
+    {
+        if (rows < 1 || rows > MaxRows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"1 to {MaxRows} rows");
+        for (int i = 0; i < Variants.Count; i++)
+            if (Variants[i] >= rows) return i;
+        throw new InvalidOperationException("unreachable: the last variant is MaxRows");
+    }
+
+    /// <summary>y[rows, n] (fp32) = x[rows, k]·w[n, k]ᵀ, or y += it with <paramref name="accumulate"/>.</summary>
+    public void Launch(ulong x, ulong w, ulong y, int rows, int n, int k, bool accumulate, CudaStreamHandle stream)
+    {
+        CheckShape(n, k);
+        int add = accumulate ? 1 : 0;
+        void** args = stackalloc void*[7];
+        args[0] = &x;
+        args[1] = &w;
+        args[2] = &y;
+        args[3] = &rows;
+        args[4] = &n;
+        args[5] = &k;
+        args[6] = &add;
+        _driver.Launch(_f32[VariantFor(rows)], Grid(n), new Dim3(Warps * 32), 0, stream, args);
+    }
+
+    /// <summary>y[rows, inter] (bf16) = silu(x·gateᵀ)·(x·upᵀ), w holding the gate rows then the up rows ([2·inter, k]).</summary>
+    public void LaunchSiluGateUp(ulong x, ulong w, ulong y, int rows, int inter, int k, CudaStreamHandle stream)
+    {
+        CheckShape(inter, k);
+        void** args = stackalloc void*[6];
+        args[0] = &x;
+        args[1] = &w;
+        args[2] = &y;
+        args[3] = &rows;
+        args[4] = &inter;
+        args[5] = &k;
+        _driver.Launch(_silu[VariantFor(rows)], Grid(inter), new Dim3(Warps * 32), 0, stream, args);
+    }
+
+    private static Dim3 Grid(int n) => new((uint)((n + Warps - 1) / Warps));
+
+    private static void CheckShape(int n, int k)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "at least one output column");
+        if (k < 8 || k % 8 != 0) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be a positive multiple of 8 (16-byte loads)");
+    }
+}

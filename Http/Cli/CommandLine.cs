@@ -1,3 +1,5 @@
+using QwenVL.Http.Bench;
+
 namespace QwenVL.Http.Cli;
 
 /// <summary>The `qwenvl` command: picks the subcommand; bad input exits with 2 and the reason on stderr.</summary>
@@ -13,6 +15,9 @@ public static class CommandLine
                                                   print the chat.completion response (JSON) on stdout
                    [--max-model-len N] [--block-size N] [--kv-cache-mib N] [image options]
                    [--revision REV] [--hf-token TOKEN] [--download-dir DIR]
+          bench --model MODEL [--workload single_image|batch_image|batch_text|all] [--json OUT]
+                                                  run hf_baseline.py's workloads through the serving stack in this
+                                                  process and print the JSON report on stdout (qwenvl bench --help)
 
         MODEL is a model directory or a Hugging Face Hub repo id (Qwen/Qwen2-VL-2B-Instruct), downloaded into
         the Hugging Face cache when missing (see qwenvl serve --help).
@@ -42,6 +47,7 @@ public static class CommandLine
             {
                 "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), stdin, stdout),
                 "serve" => await ServeCommand.RunAsync(args[1..], stdout),
+                "bench" => await BenchCommand.RunAsync(args[1..], stdout, stderr),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

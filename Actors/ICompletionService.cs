@@ -15,6 +15,7 @@ public interface ICompletionService
 }
 
 /// <summary>A replica's load and counters, as /metrics and the status log report them.</summary>
+/// <param name="PeakBlocksInUse">the most KV blocks sequences held at once since the replica started</param>
 public sealed record ReplicaStatus(
     int Running,
     int Waiting,
@@ -25,4 +26,5 @@ public sealed record ReplicaStatus(
     long GenerationTokens,
     long Preemptions,
     int TotalBlocks,
-    int FreeBlocks);
+    int FreeBlocks,
+    int PeakBlocksInUse);

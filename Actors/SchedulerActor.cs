@@ -154,7 +154,8 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     {
         var s = _scheduler.Stats;
         return new ReplicaStatus(s.Running, s.Waiting, s.KvCacheUsage, s.PrefixCacheQueries, s.PrefixCacheHits,
-            s.PromptTokensComputed, s.GenerationTokens, s.Preemptions, _scheduler.TotalBlockCount, _scheduler.FreeBlockCount);
+            s.PromptTokensComputed, s.GenerationTokens, s.Preemptions, _scheduler.TotalBlockCount, _scheduler.FreeBlockCount,
+            s.PeakBlocksInUse);
     }
 
     private void LogStatus()

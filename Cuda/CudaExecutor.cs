@@ -20,7 +20,7 @@ namespace QwenVL.Cuda;
 /// Images are encoded by the CPU vision tower for now and kept on the device until released.
 /// Calls may come from any one thread at a time: each makes the device's context current first.
 /// </summary>
-public sealed unsafe class CudaExecutor : IModelExecutor
+public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
 {
     private readonly CudaDevice _device;
     private readonly CudaDriver _driver;
@@ -125,6 +125,11 @@ public sealed unsafe class CudaExecutor : IModelExecutor
     public long KvCacheBytesPerBlock => _kv.BytesPerBlock;
 
     public long WeightBytes => _weights.Layout.Bytes;
+
+    // WeightBytes is the language model's alone; the footprint adds the vision tower's weights and buffers on the same card.
+    long IMemoryFootprint.WeightBytes => WeightBytes + ((_encoder as DeviceImageEncoder)?.Tower.WeightBytes ?? 0);
+
+    long IMemoryFootprint.ActivationBytes => Activations.Bytes + _images.CapacityBytes + ((_encoder as DeviceImageEncoder)?.Tower.ActivationBytes ?? 0);
 
     public int KvBlocks => _kvBlocks;
 

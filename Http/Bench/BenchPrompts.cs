@@ -48,8 +48,8 @@ public static class BenchPrompts
         var random = new Random(seed);
         bool image = options.Workload switch
         {
-            BenchWorkload.Image => true,
-            BenchWorkload.Text => false,
+            ServeWorkload.Image => true,
+            ServeWorkload.Text => false,
             _ => random.Next(2) == 0,
         };
         var body = image

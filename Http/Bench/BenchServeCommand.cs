@@ -102,8 +102,8 @@ public static class BenchServeCommand
 
     private static string Describe(BenchServeOptions options) => options.Workload switch
     {
-        BenchWorkload.Image => $"image ({options.ImageFormat.ToString().ToUpperInvariant()} {SyntheticImage.DefaultSize}x{SyntheticImage.DefaultSize})",
-        BenchWorkload.Text => $"text ({options.InputLen} words)",
+        ServeWorkload.Image => $"image ({options.ImageFormat.ToString().ToUpperInvariant()} {SyntheticImage.DefaultSize}x{SyntheticImage.DefaultSize})",
+        ServeWorkload.Text => $"text ({options.InputLen} words)",
         _ => $"mixed (image or {options.InputLen} words)",
     };
 

@@ -1,7 +1,7 @@
 namespace QwenVL.Http.Bench;
 
 /// <summary>What each request of <c>qwenvl bench serve</c> asks.</summary>
-public enum BenchWorkload
+public enum ServeWorkload
 {
     /// <summary>One generated 448×448 image and the question 图片中有什么?</summary>
     Image,
@@ -40,7 +40,7 @@ public sealed record BenchServeOptions
     /// <summary>Most requests in flight at once; null: no limit.</summary>
     public int? MaxConcurrency { get; init; }
 
-    public BenchWorkload Workload { get; init; } = BenchWorkload.Image;
+    public ServeWorkload Workload { get; init; } = ServeWorkload.Image;
 
     /// <summary>Words in a text prompt.</summary>
     public int InputLen { get; init; } = 256;

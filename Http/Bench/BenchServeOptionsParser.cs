@@ -78,11 +78,11 @@ public static class BenchServeOptionsParser
         throw new CliException($"--request-rate must be a positive number of requests per second or inf, got '{text}'");
     }
 
-    private static BenchWorkload Workload(string text) => text switch
+    private static ServeWorkload Workload(string text) => text switch
     {
-        "image" => BenchWorkload.Image,
-        "text" => BenchWorkload.Text,
-        "mixed" => BenchWorkload.Mixed,
+        "image" => ServeWorkload.Image,
+        "text" => ServeWorkload.Text,
+        "mixed" => ServeWorkload.Mixed,
         _ => throw new CliException($"--workload must be image, text or mixed, got '{text}'"),
     };
 

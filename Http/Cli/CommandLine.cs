@@ -17,6 +17,9 @@ public static class CommandLine
                    [--revision REV] [--hf-token TOKEN] [--download-dir DIR]
           bench serve --url URL [options]         benchmark a running OpenAI-compatible server: TTFT, TPOT, ITL,
                                                   throughput (qwenvl bench serve --help lists the options)
+          bench --model MODEL [--workload single_image|batch_image|batch_text|all] [--json OUT]
+                                                  run hf_baseline.py's workloads through the serving stack in this
+                                                  process and print the JSON report on stdout (qwenvl bench --help)
 
         MODEL is a model directory or a Hugging Face Hub repo id (Qwen/Qwen2-VL-2B-Instruct), downloaded into
         the Hugging Face cache when missing (see qwenvl serve --help).
@@ -47,6 +50,7 @@ public static class CommandLine
                 "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), stdin, stdout),
                 "serve" => await ServeCommand.RunAsync(args[1..], stdout),
                 "bench" when args.Length > 1 && args[1] == "serve" => await BenchServeCommand.RunAsync(args[2..], stdout, stderr),
+                "bench" => await BenchCommand.RunAsync(args[1..], stdout, stderr),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

@@ -75,11 +75,7 @@ public static class GenerateCommand
     private static async Task<LoadedModel> OpenModelAsync(string modelName, CliOptions options)
     {
         var hub = HubOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Optional("hf-token"), options.Optional("download-dir"));
-        using var loggerFactory = LoggerFactory.Create(logging =>
-        {
-            ServerLogging.Configure(logging);
-            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
+        using var loggerFactory = LoggerFactory.Create(ServerLogging.ConfigureStandardError);
         var terminal = ProgressDisplay.ConsoleTerminal();
         var directory = await ModelResolution.ResolveAsync(modelName, options.Optional("revision"), hub, loggerFactory, terminal, CancellationToken.None);
         var progress = new ProgressBoard();

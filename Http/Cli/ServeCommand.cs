@@ -81,8 +81,8 @@ public static partial class ServeCommand
         return 0;
     }
 
-    /// <summary>Resolves the model (downloading what the cache lacks) and loads it, showing the progress of both.</summary>
-    private static async Task<LoadedModel> OpenAsync(ServeOptions options, ILoggerFactory loggerFactory, ILogger logger, CancellationToken stopping)
+    /// <summary>Resolves the model (downloading what the cache lacks) and loads it, showing the progress of both; `bench` loads it the same way.</summary>
+    internal static async Task<LoadedModel> OpenAsync(ServeOptions options, ILoggerFactory loggerFactory, ILogger logger, CancellationToken stopping)
     {
         var hub = HubOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.HubToken, options.DownloadDir);
         var terminal = ProgressDisplay.ConsoleTerminal();

@@ -18,4 +18,11 @@ public static class ServerLogging
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System", LogLevel.Warning);
     }
+
+    /// <summary>As <see cref="Configure"/>, with every line on standard error: for commands whose standard output is their result.</summary>
+    public static void ConfigureStandardError(ILoggingBuilder logging)
+    {
+        Configure(logging);
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
 }

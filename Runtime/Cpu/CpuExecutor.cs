@@ -11,7 +11,7 @@ namespace QwenVL.Runtime.Cpu;
 /// The float32 reference executor: every other executor is tested against it, and it keeps the
 /// whole pipeline (paged KV, chunked prefill, batching, sampling) running where there is no GPU.
 /// </summary>
-public sealed class CpuExecutor : IModelExecutor
+public sealed class CpuExecutor : IModelExecutor, IMemoryFootprint
 {
     public const int DefaultBlockSize = 16;
 
@@ -23,6 +23,11 @@ public sealed class CpuExecutor : IModelExecutor
 
     public ModelSpec Spec { get; }
     public long KvCacheBytesPerBlock { get; }
+    public long WeightBytes { get; }
+
+    /// <summary>0: each step allocates its activations on the managed heap and drops them (the working set shows them).</summary>
+    public long ActivationBytes => 0;
+
     public CpuKvCache Cache => _cache ?? throw new InvalidOperationException("AllocateKvCache has not been called");
 
     public CpuExecutor(CpuWeights weights, CpuVisionWeights? vision = null, int blockSize = DefaultBlockSize, int? maxModelLength = null)
@@ -33,6 +38,7 @@ public sealed class CpuExecutor : IModelExecutor
         _sampler = new Sampler(c.VocabSize);
         Spec = new ModelSpec(c, blockSize, maxModelLength ?? c.MaxPositionEmbeddings);
         KvCacheBytesPerBlock = CpuKvCache.BytesPerBlock(c.NumLayers, blockSize, c.NumKvHeads, c.HeadDim);
+        WeightBytes = sizeof(float) * (weights.ParameterCount + (vision?.ParameterCount ?? 0));
     }
 
     /// <summary>Reads the weights of <paramref name="model"/>; <paramref name="progress"/> gets a counter of the bytes read.</summary>

@@ -14,6 +14,8 @@ public sealed class CpuLinear
     public int Out { get; }
     public int In { get; }
 
+    public long ParameterCount => Weight.LongLength + (Bias?.LongLength ?? 0);
+
     public CpuLinear(float[] weight, float[]? bias, int outFeatures, int inFeatures)
     {
         if (weight.Length != (long)outFeatures * inFeatures)

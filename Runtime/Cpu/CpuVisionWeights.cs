@@ -18,6 +18,11 @@ public sealed record CpuVisionWeights(
     CpuLinear MergerFc1,
     CpuLinear MergerFc2)
 {
+    public long ParameterCount =>
+        PatchEmbed.ParameterCount + MergerNormWeight.LongLength + MergerNormBias.LongLength + MergerFc1.ParameterCount + MergerFc2.ParameterCount
+        + Blocks.Sum(b => b.Norm1Weight.LongLength + b.Norm1Bias.LongLength + b.Qkv.ParameterCount + b.Proj.ParameterCount
+            + b.Norm2Weight.LongLength + b.Norm2Bias.LongLength + b.Fc1.ParameterCount + b.Fc2.ParameterCount);
+
     public static CpuVisionWeights Load(SafetensorsCheckpoint ckpt, VisionConfig c)
     {
         int e = c.EmbedDim, patchIn = c.InChannels * c.TemporalPatchSize * c.PatchSize * c.PatchSize;

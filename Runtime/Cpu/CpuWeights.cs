@@ -21,6 +21,12 @@ public sealed class CpuWeights
         LmHead = lmHead;
     }
 
+    /// <summary>The values held; a head tied to the embedding shares its array, so it counts once (as in Hugging Face).</summary>
+    public long ParameterCount =>
+        Embedding.LongLength + FinalNorm.LongLength + (ReferenceEquals(LmHead.Weight, Embedding) ? 0 : LmHead.ParameterCount)
+        + Layers.Sum(l => l.InputNorm.LongLength + l.PostAttentionNorm.LongLength
+            + l.Qkv.ParameterCount + l.O.ParameterCount + l.GateUp.ParameterCount + l.Down.ParameterCount);
+
     public static CpuWeights Load(SafetensorsCheckpoint checkpoint, TextConfig c)
     {
         long h = c.HiddenSize, v = c.VocabSize;

@@ -28,6 +28,7 @@ public sealed class Scheduler
     private readonly List<int> _hits = new();
     private StepBatch? _inFlight;
     private long _preemptions, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps;
+    private int _peakBlocksInUse;
 
     public Scheduler(SchedulerConfig config)
     {
@@ -47,7 +48,8 @@ public sealed class Scheduler
     public string? LastFailure { get; private set; }
 
     public SchedulerStats Stats => new(_running.Count, _waiting.Count, _preemptions,
-        1.0 - (double)_blocks.FreeCount / _blocks.TotalCount, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps);
+        1.0 - (double)_blocks.FreeCount / _blocks.TotalCount, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps,
+        _peakBlocksInUse);
 
     /// <summary>The sequence's status, or null once it has finished (or was never added).</summary>
     public SequenceStatus? StatusOf(SequenceId id) => _live.TryGetValue(id, out var s) ? s.Status : null;
@@ -109,6 +111,8 @@ public sealed class Scheduler
         var release = _images.TakeReleases();
         if (plan.Steps.Count == 0 && release == null) return null;
         _steps++;
+        // Blocks are only taken while scheduling, so the high-water mark is always reached here.
+        _peakBlocksInUse = Math.Max(_peakBlocksInUse, _blocks.TotalCount - _blocks.FreeCount);
         _inFlight = new StepBatch(plan.Steps, plan.Encode.Count > 0 ? plan.Encode : null, release);
         return _inFlight;
     }

@@ -7,6 +7,7 @@ namespace QwenVL.Runtime.Scheduling;
 /// <param name="KvCacheUsage">the fraction of blocks in use, 0 to 1 (evictable cached blocks count as free)</param>
 /// <param name="PromptTokensComputed">tokens prefilled: prompts, and outputs recomputed after preemption</param>
 /// <param name="GenerationTokens">tokens sampled</param>
+/// <param name="PeakBlocksInUse">the most blocks sequences held at once since start (cached free blocks not counted)</param>
 public sealed record SchedulerStats(
     int Running,
     int Waiting,
@@ -16,7 +17,8 @@ public sealed record SchedulerStats(
     long PrefixCacheHits,
     long PromptTokensComputed,
     long GenerationTokens,
-    long Steps)
+    long Steps,
+    int PeakBlocksInUse)
 {
     public double PrefixCacheHitRate => PrefixCacheQueries == 0 ? 0 : (double)PrefixCacheHits / PrefixCacheQueries;
 }

@@ -18,7 +18,7 @@ public class BenchServeOptionsTests
         Assert.Equal(1000, o.NumPrompts);
         Assert.True(double.IsPositiveInfinity(o.RequestRate));
         Assert.Null(o.MaxConcurrency);
-        Assert.Equal(BenchWorkload.Image, o.Workload);
+        Assert.Equal(ServeWorkload.Image, o.Workload);
         Assert.Equal(128, o.OutputLen);
         Assert.Equal(0, o.Seed);
         Assert.Null(o.ApiKey);
@@ -47,7 +47,7 @@ public class BenchServeOptionsTests
         Assert.Equal(2000, o.NumPrompts);
         Assert.Equal(2.5, o.RequestRate);
         Assert.Equal(8, o.MaxConcurrency);
-        Assert.Equal(BenchWorkload.Mixed, o.Workload);
+        Assert.Equal(ServeWorkload.Mixed, o.Workload);
         Assert.Equal(64, o.InputLen);
         Assert.Equal(32, o.OutputLen);
         Assert.Equal(-3, o.Seed);

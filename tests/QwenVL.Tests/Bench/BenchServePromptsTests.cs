@@ -8,7 +8,7 @@ namespace QwenVL.Tests.Bench;
 /// <summary>The generated requests: reproducible from the seed, one distinct picture per request, exactly N output tokens asked.</summary>
 public class BenchServePromptsTests
 {
-    private static BenchServeOptions Options(BenchWorkload workload, int prompts = 6) => new()
+    private static BenchServeOptions Options(ServeWorkload workload, int prompts = 6) => new()
     {
         BaseUrl = new Uri("http://h/"), NumPrompts = prompts, Workload = workload, InputLen = 12, OutputLen = 9, Seed = 42,
     };
@@ -16,7 +16,7 @@ public class BenchServePromptsTests
     [Fact]
     public void Image_requests_carry_a_448_square_png_and_the_question_and_ask_for_exactly_n_streamed_tokens()
     {
-        var request = BenchPrompts.BuildOne(Options(BenchWorkload.Image), "m", 0);
+        var request = BenchPrompts.BuildOne(Options(ServeWorkload.Image), "m", 0);
         Assert.True(request.HasImage);
         using var body = JsonDocument.Parse(request.Body);
         var root = body.RootElement;
@@ -37,7 +37,7 @@ public class BenchServePromptsTests
     [Fact]
     public void Same_seed_gives_the_same_requests_and_each_request_its_own_picture()
     {
-        var options = Options(BenchWorkload.Image);
+        var options = Options(ServeWorkload.Image);
         var first = BenchPrompts.Build(options, "m");
         var again = BenchPrompts.Build(options, "m");
         Assert.Equal(first.Select(r => r.Body), again.Select(r => r.Body));
@@ -58,7 +58,7 @@ public class BenchServePromptsTests
     [Fact]
     public void Text_requests_are_input_len_random_words()
     {
-        var requests = BenchPrompts.Build(Options(BenchWorkload.Text), "m");
+        var requests = BenchPrompts.Build(Options(ServeWorkload.Text), "m");
         Assert.All(requests, r => Assert.False(r.HasImage));
         var texts = requests.Select(r =>
         {
@@ -72,7 +72,7 @@ public class BenchServePromptsTests
     [Fact]
     public void Mixed_workload_has_both_kinds()
     {
-        var requests = BenchPrompts.Build(Options(BenchWorkload.Mixed, prompts: 40), "m");
+        var requests = BenchPrompts.Build(Options(ServeWorkload.Mixed, prompts: 40), "m");
         int images = requests.Count(r => r.HasImage);
         Assert.InRange(images, 8, 32);
     }

@@ -22,7 +22,8 @@ public sealed class FakeCompletionService(FakeCompletionService.Script script) :
     public TaskCompletionSource Disposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ReplicaStatus Status { get; set; } = new(Running: 3, Waiting: 2, KvCacheUsage: 0.25, PrefixCacheQueries: 100, PrefixCacheHits: 40,
-        PromptTokens: 1234, GenerationTokens: 567, Preemptions: 1, TotalBlocks: 64, FreeBlocks: 48);
+        PromptTokens: 1234, GenerationTokens: 567, Preemptions: 1, TotalBlocks: 64, FreeBlocks: 48,
+        PeakBlocksInUse: 20);
 
     /// <summary>When set, GetStatusAsync throws it (a replica that does not answer).</summary>
     public Exception? StatusFailure { get; set; }

@@ -145,13 +145,13 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
     public int CachedImageCount => _images.Count;
 
     /// <summary>
-    /// Allocates the KV cache (one block more than it reports: the scratch block that padded decode rows use) and
-    /// captures the decode graphs for it, unless eager.
+    /// Allocates the KV cache: the blocks that fit in <paramref name="bytes"/> for the scheduler, and one more, the
+    /// scratch block that padded decode rows use; then captures the decode graphs for it, unless eager.
     /// </summary>
     public int AllocateKvCache(long bytes)
     {
-        int blocks = _kv.BlocksWithin(bytes) - 1;
-        if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block besides the scratch block ({KvCacheBytesPerBlock} bytes each)");
+        int blocks = _kv.BlocksWithin(bytes);
+        if (blocks < 1) throw new ArgumentException($"{bytes} bytes hold no KV block ({KvCacheBytesPerBlock} bytes each)");
         _device.MakeCurrent();
         _driver.Synchronize(_stream);
         _graphs?.Dispose();

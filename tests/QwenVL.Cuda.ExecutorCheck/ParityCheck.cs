@@ -23,8 +23,11 @@ internal static class ParityCheck
     private const double BriefTolerance = 2e-2;
     // Where HF's top-2 margin is at most this, bf16 rounding may pick the other token: greedy comparison stops there.
     private const double MarginFloor = 0.05;
-    // A sequence batched with others against the same sequence alone: only matmul tiling and rounding may differ.
-    private const double BatchingTolerance = 2e-2;
+    // A sequence batched with others against the same sequence alone: the rounding of bf16 intermediates may differ.
+    // A one-token step alone runs gemv.cu (SiLU·up from fp32 gate and up) and the decode attention kernel; inside a
+    // mixed step it runs cuBLASLt (gate_up rounded to bf16 first) and the general attention: measured 2.2e-2 on the
+    // D decode row, the size of CUDA against the CPU executor (4-5e-2) at most.
+    private const double BatchingTolerance = 5e-2;
     private const int PrefillChunk = 13; // cuts through the images' token runs
     private static readonly int[] EosTokenIds = [151645, 151643];
 

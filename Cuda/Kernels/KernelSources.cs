@@ -12,6 +12,7 @@ public static class KernelSources
     public const string RmsNormF32 = "rmsnorm_f32.cu";
     public const string QkvRopeCache = "qkv_rope_cache.cu";
     public const string PagedAttention = "paged_attention.cu";
+    public const string PagedPrefillAttention = "paged_prefill_attention.cu";
     public const string DecodeAttention = "decode_attention.cu";
     public const string Gemv = "gemv.cu";
     public const string VisionAttention = "vision_attention.cu";

@@ -10,7 +10,7 @@ public class KernelSourcesTests
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
         Assert.Equal(
-            [KernelSources.DecodeAttention, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
+            [KernelSources.DecodeAttention, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedAttention, KernelSources.PagedPrefillAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
                 KernelSources.RmsNormResidual, KernelSources.Sampling, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
                 KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
             KernelSources.FileNames);
@@ -24,6 +24,10 @@ public class KernelSourcesTests
         Assert.Contains("PAGED_ATTENTION_ENTRY(64)", attention);
         Assert.Contains("PAGED_ATTENTION_ENTRY(128)", attention);
         Assert.Equal("paged_attention_hd128", PagedAttentionKernel.EntryPoint(128));
+        var prefill = KernelSources.Read(KernelSources.PagedPrefillAttention);
+        foreach (var headDim in PagedPrefillAttentionKernel.HeadDims) Assert.Contains($"PAGED_PREFILL_ATTENTION_ENTRY({headDim})", prefill);
+        Assert.Contains("paged_prefill_attention_hd##HD(", prefill);
+        Assert.Equal("paged_prefill_attention_hd64", PagedPrefillAttentionKernel.EntryPoint(64));
         var decode = KernelSources.Read(KernelSources.DecodeAttention);
         foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_ENTRY({headDim})", decode);
         Assert.Contains("decode_attention_hd##HD(", decode);

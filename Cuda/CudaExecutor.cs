@@ -54,7 +54,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
         _device = device;
         _driver = device.Driver;
         var c = model.Config.Text;
-        if (!PagedAttentionKernel.IsSupported(c.HeadDim))
+        if (!PagedPrefillAttentionKernel.IsSupported(c.HeadDim))
             throw new NotSupportedException($"the CUDA executor's attention is built for head dims 64 and 128, not {c.HeadDim}");
         int maxModelLength = options.MaxModelLength ?? c.MaxPositionEmbeddings;
         Spec = new ModelSpec(c, options.BlockSize, maxModelLength);
@@ -71,7 +71,8 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
         _kernels = new DecoderKernels(_driver, compiler, c.HeadDim);
         _weights = DeviceWeights.Upload(_driver, _stream, checkpoint, c);
         _gemms = new GemmPlans(CuBlasLt.Shared, options.GemmWorkspaceBytes);
-        _metadata = new StepMetadata(Limits, options.BlockSize, c.VocabSize, c.HiddenSize, PagedAttentionKernel.TileQueries(c.NumHeads, c.NumKvHeads));
+        _metadata = new StepMetadata(Limits, options.BlockSize, c.VocabSize, c.HiddenSize, PagedPrefillAttentionKernel.QueriesPerTile,
+            orderTilesByWork: true);
         Activations = ActivationLayout.Plan(c, Limits.MaxTokens, Limits.MaxSequences, _metadata.CapacityBytes, options.GemmWorkspaceBytes);
         _activations = _driver.Allocate(Activations.Bytes);
         _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv, device.MultiprocessorCount,

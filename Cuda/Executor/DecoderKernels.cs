@@ -16,7 +16,7 @@ internal sealed class DecoderKernels : IDisposable
             Embed = new EmbedKernel(driver, Load(driver, compiler, KernelSources.Embed));
             RmsNorm = new RmsNormF32Kernel(driver, Load(driver, compiler, KernelSources.RmsNormF32));
             QkvRopeCache = new QkvRopeCacheKernel(driver, Load(driver, compiler, KernelSources.QkvRopeCache));
-            Attention = new PagedAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedAttention), headDim);
+            Attention = new PagedPrefillAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedPrefillAttention), headDim);
             SiluMul = new SiluMulKernel(driver, Load(driver, compiler, KernelSources.SiluMul));
             DecodeAttention = new DecodeAttentionKernel(driver, Load(driver, compiler, KernelSources.DecodeAttention), headDim);
             Gemv = new GemvKernel(driver, Load(driver, compiler, KernelSources.Gemv));
@@ -34,7 +34,8 @@ internal sealed class DecoderKernels : IDisposable
 
     public QkvRopeCacheKernel QkvRopeCache { get; }
 
-    public PagedAttentionKernel Attention { get; }
+    /// <summary>Prefill chunks and mixed steps: tensor-core tiles of 64 queries.</summary>
+    public PagedPrefillAttentionKernel Attention { get; }
 
     public SiluMulKernel SiluMul { get; }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using QwenVL.Cuda.Kernels;
 using QwenVL.Runtime.Execution;
 
 namespace QwenVL.Cuda.Executor;
@@ -22,10 +23,18 @@ public sealed partial class StepMetadata
     private readonly int _vocabSize;
     private readonly int _hidden;
     private readonly int _tileQueries;
+    private readonly bool _orderTilesByWork;
     private readonly int[] _sampledSequences;
 
-    public StepMetadata(StepLimits limits, int blockSize, int vocabSize, int hidden, int tileQueries)
+    /// <param name="orderTilesByWork">
+    /// tiles of <see cref="PagedPrefillAttentionKernel.QueriesPerTile"/> queries listed heaviest first (most visible keys),
+    /// as that kernel wants them; false: in sequence order
+    /// </param>
+    public StepMetadata(StepLimits limits, int blockSize, int vocabSize, int hidden, int tileQueries, bool orderTilesByWork = false)
     {
+        if (orderTilesByWork && tileQueries != PagedPrefillAttentionKernel.QueriesPerTile)
+            throw new ArgumentException($"tiles ordered by work are of {PagedPrefillAttentionKernel.QueriesPerTile} queries, not {tileQueries}");
+        _orderTilesByWork = orderTilesByWork;
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tileQueries, 1);
         Limits = limits;
@@ -139,6 +148,7 @@ public sealed partial class StepMetadata
             }
             row += count;
         }
+        if (_orderTilesByWork) PagedPrefillAttentionKernel.FillTiles(sequences, tileList);
         return step;
     }
 

@@ -140,6 +140,9 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
     /// <summary>Milliseconds the last graph capture took.</summary>
     public double GraphCaptureMilliseconds => _graphs?.CaptureMilliseconds ?? 0;
 
+    /// <summary>Registers and spilled bytes per thread of the decode attention kernel for <paramref name="group"/> heads per KV head.</summary>
+    public (int Registers, int LocalBytes) DecodeAttentionResources(int group) => _kernels.DecodeAttention.Resources(group);
+
     /// <summary>Whether the last step replayed a captured graph.</summary>
     public bool LastStepUsedGraph { get; private set; }
 

@@ -19,7 +19,7 @@ public sealed unsafe class DecodeAttentionKernel
     private const int Threads = 64;
 
     private readonly CudaDriver _driver;
-    private readonly CudaFunction _attention;
+    private readonly CudaFunction[] _attention;
     private readonly CudaFunction _combine;
 
     public DecodeAttentionKernel(CudaDriver driver, CudaModuleHandle module, int headDim)
@@ -27,11 +27,19 @@ public sealed unsafe class DecodeAttentionKernel
         if (!PagedAttentionKernel.IsSupported(headDim)) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "decode attention is built for head dims 64 and 128");
         _driver = driver;
         HeadDim = headDim;
-        _attention = driver.GetFunction(module, $"decode_attention_hd{headDim}");
+        _attention = [.. Enumerable.Range(1, MaxGroup).Select(g => driver.GetFunction(module, EntryPoint(headDim, g)))];
         _combine = driver.GetFunction(module, $"decode_attention_combine_hd{headDim}");
     }
 
     public int HeadDim { get; }
+
+    /// <summary>The kernel for <paramref name="group"/> query heads per KV head.</summary>
+    public static string EntryPoint(int headDim, int group) => $"decode_attention_hd{headDim}_g{group}";
+
+    /// <summary>Registers and local (spilled) bytes per thread of the kernel for <paramref name="group"/>.</summary>
+    public (int Registers, int LocalBytes) Resources(int group) =>
+        (_driver.FunctionAttribute(_attention[group - 1], FunctionAttribute.NumRegs),
+         _driver.FunctionAttribute(_attention[group - 1], FunctionAttribute.LocalSizeBytes));
 
     /// <summary>Bytes of the partials buffer for <paramref name="sequences"/> sequences: [S, heads, MaxSplits, HD + 2] fp32.</summary>
     public static long PartialsBytes(int sequences, int heads, int headDim) => (long)sequences * heads * MaxSplits * (headDim + 2) * sizeof(float);
@@ -69,7 +77,7 @@ public sealed unsafe class DecodeAttentionKernel
         args[8] = &heads;
         args[9] = &kvHeads;
         args[10] = &scaleLog2;
-        _driver.Launch(_attention, new Dim3((uint)sequenceCount, (uint)kvHeads, (uint)splits), new Dim3(Threads), 0, stream, args);
+        _driver.Launch(_attention[heads / kvHeads - 1], new Dim3((uint)sequenceCount, (uint)kvHeads, (uint)splits), new Dim3(Threads), 0, stream, args);
         if (splits == 1) return;
         void** combine = stackalloc void*[5];
         combine[0] = &partials;

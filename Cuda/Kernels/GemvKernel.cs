@@ -37,12 +37,24 @@ public sealed unsafe class GemvKernel
         throw new InvalidOperationException("unreachable: the last variant is MaxRows");
     }
 
+    /// <summary>
+    /// Warps sharing one column (1, 2, 4 or 8): enough that each lane has at most 8 of the row's 16-byte chunks, so
+    /// a long row is read by several warps at once instead of one warp waiting on its loads in turn.
+    /// </summary>
+    public static int KSplit(int k)
+    {
+        int chunksPerLane = (k / 8 + 31) / 32;
+        int split = 1;
+        while (split < Warps && (chunksPerLane + split - 1) / split > 8) split *= 2;
+        return split;
+    }
+
     /// <summary>y[rows, n] (fp32) = x[rows, k]·w[n, k]ᵀ, or y += it with <paramref name="accumulate"/>.</summary>
     public void Launch(ulong x, ulong w, ulong y, int rows, int n, int k, bool accumulate, CudaStreamHandle stream)
     {
         CheckShape(n, k);
-        int add = accumulate ? 1 : 0;
-        void** args = stackalloc void*[7];
+        int add = accumulate ? 1 : 0, split = KSplit(k);
+        void** args = stackalloc void*[8];
         args[0] = &x;
         args[1] = &w;
         args[2] = &y;
@@ -50,7 +62,9 @@ public sealed unsafe class GemvKernel
         args[4] = &n;
         args[5] = &k;
         args[6] = &add;
-        _driver.Launch(_f32[VariantFor(rows)], Grid(n), new Dim3(Warps * 32), 0, stream, args);
+        args[7] = &split;
+        int columnsPerBlock = Warps / split;
+        _driver.Launch(_f32[VariantFor(rows)], new Dim3((uint)((n + columnsPerBlock - 1) / columnsPerBlock)), new Dim3(Warps * 32), 0, stream, args);
     }
 
     /// <summary>y[rows, inter] (bf16) = silu(x·gateᵀ)·(x·upᵀ), w holding the gate rows then the up rows ([2·inter, k]).</summary>

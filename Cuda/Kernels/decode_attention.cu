@@ -17,7 +17,6 @@ namespace {
 
 constexpr int WARPS = 2;       // each with its own K and V tiles in shared memory
 constexpr int KEYS = 32;          // keys per warp tile: one per lane when scoring
-constexpr int MAX_GROUP = 8;      // query heads per KV head
 
 __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
 
@@ -68,24 +67,24 @@ __device__ __forceinline__ void wait_async_copies()
 
 // Shared memory of one block: per warp a K tile (rows padded by 16 bytes, so that lanes reading one row each
 // hit different banks) and a V tile; the query rows; after the key loop the same bytes hold the warps' results.
-template <int HD>
+template <int HD, int G>
 struct DecodeShared {
     static constexpr int K_STRIDE = HD + 8;
     static constexpr int K_TILE = KEYS * K_STRIDE;   // bf16 elements
     static constexpr int V_TILE = KEYS * HD;
     static constexpr int TILES_BYTES = WARPS * (K_TILE + V_TILE) * 2;
-    static constexpr int RESULT_BYTES = WARPS * MAX_GROUP * (HD + 2) * 4;
-    static constexpr int BYTES = (TILES_BYTES > RESULT_BYTES ? TILES_BYTES : RESULT_BYTES) + MAX_GROUP * HD * 4;
+    static constexpr int RESULT_BYTES = WARPS * G * (HD + 2) * 4;
+    static constexpr int BYTES = (TILES_BYTES > RESULT_BYTES ? TILES_BYTES : RESULT_BYTES) + G * HD * 4;
 };
 
-template <int HD>
+template <int HD, int G>
 __device__ __forceinline__ void decode_attention(
     const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,
     const __nv_bfloat16* __restrict__ v_cache, __nv_bfloat16* __restrict__ out, float* __restrict__ partials,
     const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads, int kv_heads,
     float scale_log2)
 {
-    using S = DecodeShared<HD>;
+    using S = DecodeShared<HD, G>;
     constexpr int DIMS = HD / 32;
     constexpr int VECS = HD / 8;   // 16-byte chunks per row
     __shared__ __align__(16) unsigned char shared[S::BYTES];
@@ -95,7 +94,7 @@ __device__ __forceinline__ void decode_attention(
     float* q_s = reinterpret_cast<float*>(shared + (S::TILES_BYTES > S::RESULT_BYTES ? S::TILES_BYTES : S::RESULT_BYTES));
 
     const int kv_head = blockIdx.y, split = blockIdx.z, splits = gridDim.z;
-    const int group = heads / kv_heads;
+    constexpr int group = G;
     const int4 seq = seqs[blockIdx.x];
     const int row = seq.x, kv_len = seq.z + seq.y, table = seq.w;
     const int per = ((kv_len + splits - 1) / splits + KEYS - 1) / KEYS * KEYS;
@@ -108,9 +107,9 @@ __device__ __forceinline__ void decode_attention(
     }
     __syncthreads();
 
-    float m[MAX_GROUP], l[MAX_GROUP], acc[MAX_GROUP][DIMS];
+    float m[G], l[G], acc[G][DIMS];
 #pragma unroll
-    for (int g = 0; g < MAX_GROUP; ++g) {
+    for (int g = 0; g < G; ++g) {
         m[g] = neg_inf();
         l[g] = 0.0f;
 #pragma unroll
@@ -140,9 +139,9 @@ __device__ __forceinline__ void decode_attention(
         __syncwarp();
 
         const bool valid = lane < keys;
-        float s[MAX_GROUP];
+        float s[G];
 #pragma unroll
-        for (int g = 0; g < MAX_GROUP; ++g) s[g] = 0.0f;
+        for (int g = 0; g < G; ++g) s[g] = 0.0f;
         const __nv_bfloat16* k_row = k_s + lane * S::K_STRIDE;
 #pragma unroll 4
         for (int vec = 0; vec < VECS; ++vec) {
@@ -150,18 +149,16 @@ __device__ __forceinline__ void decode_attention(
             const float2 k0 = bf16x2_to_float2(bits.x), k1 = bf16x2_to_float2(bits.y);
             const float2 k2 = bf16x2_to_float2(bits.z), k3 = bf16x2_to_float2(bits.w);
 #pragma unroll
-            for (int g = 0; g < MAX_GROUP; ++g) {
-                if (g >= group) break;
+            for (int g = 0; g < G; ++g) {
                 const float4 qa = *reinterpret_cast<const float4*>(q_s + g * HD + vec * 8);
                 const float4 qb = *reinterpret_cast<const float4*>(q_s + g * HD + vec * 8 + 4);
                 s[g] = fmaf(qa.x, k0.x, fmaf(qa.y, k0.y, fmaf(qa.z, k1.x, fmaf(qa.w, k1.y, s[g]))));
                 s[g] = fmaf(qb.x, k2.x, fmaf(qb.y, k2.y, fmaf(qb.z, k3.x, fmaf(qb.w, k3.y, s[g]))));
             }
         }
-        float p[MAX_GROUP];
+        float p[G];
 #pragma unroll
-        for (int g = 0; g < MAX_GROUP; ++g) {
-            if (g >= group) break;
+        for (int g = 0; g < G; ++g) {
             const float score = valid ? s[g] : neg_inf();
             const float m_new = fmaxf(m[g], warp_max(score)); // finite: lane 0's key is valid
             p[g] = exp2f(score - m_new);
@@ -175,8 +172,7 @@ __device__ __forceinline__ void decode_attention(
             float v[DIMS];
             load_v<HD>(v_s + j * HD, lane, v);
 #pragma unroll
-            for (int g = 0; g < MAX_GROUP; ++g) {
-                if (g >= group) break;
+            for (int g = 0; g < G; ++g) {
                 const float pj = __shfl_sync(0xffffffffu, p[g], j);
 #pragma unroll
                 for (int c = 0; c < DIMS; ++c) acc[g][c] = fmaf(pj, v[c], acc[g][c]);
@@ -186,11 +182,10 @@ __device__ __forceinline__ void decode_attention(
     }
     __syncthreads(); // every warp is done with its tiles: their bytes now hold the results
 
-    float* o_s = reinterpret_cast<float*>(shared); // [WARPS][MAX_GROUP][HD + 2]: output sum, max, sum of weights
+    float* o_s = reinterpret_cast<float*>(shared); // [WARPS][G][HD + 2]: output sum, max, sum of weights
 #pragma unroll
-    for (int g = 0; g < MAX_GROUP; ++g) {
-        if (g >= group) break;
-        float* o = o_s + (warp * MAX_GROUP + g) * (HD + 2);
+    for (int g = 0; g < G; ++g) {
+        float* o = o_s + (warp * G + g) * (HD + 2);
 #pragma unroll
         for (int c = 0; c < DIMS; ++c) o[DIMS * lane + c] = acc[g][c];
         if (lane == 0) { o[HD] = m[g]; o[HD + 1] = l[g]; }
@@ -201,12 +196,12 @@ __device__ __forceinline__ void decode_attention(
         const int g = idx / HD, d = idx - g * HD;
         float mx = neg_inf();
 #pragma unroll
-        for (int w = 0; w < WARPS; ++w) mx = fmaxf(mx, o_s[(w * MAX_GROUP + g) * (HD + 2) + HD]);
+        for (int w = 0; w < WARPS; ++w) mx = fmaxf(mx, o_s[(w * G + g) * (HD + 2) + HD]);
         float sum = 0.0f, o = 0.0f;
         if (mx != neg_inf()) {
 #pragma unroll
             for (int w = 0; w < WARPS; ++w) {
-                const float* r = o_s + (w * MAX_GROUP + g) * (HD + 2);
+                const float* r = o_s + (w * G + g) * (HD + 2);
                 const float weight = exp2f(r[HD] - mx);
                 sum += r[HD + 1] * weight;
                 o += r[d] * weight;
@@ -245,16 +240,27 @@ __device__ __forceinline__ void decode_attention_combine(
 
 } // namespace
 
-#define DECODE_ATTENTION_ENTRY(HD)                                                                                 \
-    extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention_hd##HD(                              \
+#define DECODE_ATTENTION_GROUP(HD, G)                                                                              \
+    extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention_hd##HD##_g##G(                       \
         const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,                            \
         const __nv_bfloat16* __restrict__ v_cache, __nv_bfloat16* __restrict__ out, float* __restrict__ partials,   \
         const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads,             \
         int kv_heads, float scale_log2)                                                                            \
     {                                                                                                              \
-        decode_attention<HD>(q, k_cache, v_cache, out, partials, seqs, block_tables, block_size, heads, kv_heads,  \
-            scale_log2);                                                                                           \
-    }                                                                                                              \
+        decode_attention<HD, G>(q, k_cache, v_cache, out, partials, seqs, block_tables, block_size, heads,         \
+            kv_heads, scale_log2);                                                                                 \
+    }
+
+// Query heads per KV head as a template parameter, so that every per-head array stays in registers.
+#define DECODE_ATTENTION_ENTRY(HD)                                                                                 \
+    DECODE_ATTENTION_GROUP(HD, 1)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 2)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 3)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 4)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 5)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 6)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 7)                                                                                  \
+    DECODE_ATTENTION_GROUP(HD, 8)                                                                                  \
     extern "C" __global__ void __launch_bounds__(HD) decode_attention_combine_hd##HD(                              \
         const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs,        \
         int heads, int splits)                                                                                     \

@@ -46,11 +46,10 @@ __device__ __forceinline__ float warp_sum(float v)
 // acc[r] += x[r, :] · w_row for every row r < M, this lane's share of the 16-byte chunks
 template <int M>
 __device__ __forceinline__ void row_dots(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w_row, int rows,
-    int k, int lane, float* acc)
+    int k, int first_chunk, int end_chunk, int lane, float* acc)
 {
-    const int chunks = k >> 3;
-#pragma unroll 4
-    for (int c = lane; c < chunks; c += 32) {
+#pragma unroll 8
+    for (int c = first_chunk + lane; c < end_chunk; c += 32) {
         const uint4 wv = load_stream(w_row + c * 8);
 #pragma unroll
         for (int r = 0; r < M; ++r) {
@@ -64,24 +63,30 @@ __device__ __forceinline__ void row_dots(const __nv_bfloat16* __restrict__ x, co
     for (int r = 0; r < M; ++r) acc[r] = warp_sum(acc[r]);
 }
 
+// A block of WARPS warps serves WARPS / ksplit columns; the ksplit warps of one column each take a contiguous share
+// of its 16-byte chunks (so that a long row, k = 8960, has several warps' loads in flight), then add up in shared memory.
 template <int M>
 __device__ __forceinline__ void gemv_f32(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w,
-    float* __restrict__ y, int rows, int n, int k, int accumulate)
+    float* __restrict__ y, int rows, int n, int k, int accumulate, int ksplit)
 {
-    const int lane = threadIdx.x & 31;
-    const int j = blockIdx.x * WARPS + (threadIdx.x >> 5);
-    if (j >= n) return;
+    __shared__ float partial[WARPS][M];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int j = blockIdx.x * (WARPS / ksplit) + warp / ksplit, part = warp % ksplit;
+    const int chunks = k >> 3, per = (chunks + ksplit - 1) / ksplit;
+    const int first = min(chunks, part * per), end = min(chunks, first + per);
     float acc[M];
 #pragma unroll
     for (int r = 0; r < M; ++r) acc[r] = 0.0f;
-    row_dots<M>(x, w + static_cast<long long>(j) * k, rows, k, lane, acc);
+    if (j < n) row_dots<M>(x, w + static_cast<long long>(j) * k, rows, k, first, end, lane, acc);
 #pragma unroll
-    for (int r = 0; r < M; ++r) {
-        if (lane == r && r < rows) {
-            float* out = y + static_cast<long long>(r) * n + j;
-            *out = accumulate ? *out + acc[r] : acc[r];
-        }
-    }
+    for (int r = 0; r < M; ++r)
+        if (lane == r) partial[warp][r] = acc[r];
+    __syncthreads();
+    if (part != 0 || j >= n || lane >= M || lane >= rows) return;
+    float sum = 0.0f;
+    for (int p = 0; p < ksplit; ++p) sum += partial[warp + p][lane];
+    float* out = y + static_cast<long long>(lane) * n + j;
+    *out = accumulate ? *out + sum : sum;
 }
 
 template <int M>
@@ -94,8 +99,8 @@ __device__ __forceinline__ void gemv_silu(const __nv_bfloat16* __restrict__ x, c
     float gate[M], up[M];
 #pragma unroll
     for (int r = 0; r < M; ++r) { gate[r] = 0.0f; up[r] = 0.0f; }
-    row_dots<M>(x, w + static_cast<long long>(j) * k, rows, k, lane, gate);
-    row_dots<M>(x, w + static_cast<long long>(n + j) * k, rows, k, lane, up);
+    row_dots<M>(x, w + static_cast<long long>(j) * k, rows, k, 0, k >> 3, lane, gate);
+    row_dots<M>(x, w + static_cast<long long>(n + j) * k, rows, k, 0, k >> 3, lane, up);
 #pragma unroll
     for (int r = 0; r < M; ++r) {
         if (lane == r && r < rows) {
@@ -109,9 +114,9 @@ __device__ __forceinline__ void gemv_silu(const __nv_bfloat16* __restrict__ x, c
 
 #define GEMV_ENTRIES(M)                                                                                              \
     extern "C" __global__ void __launch_bounds__(WARPS * 32) gemv_f32_m##M(const __nv_bfloat16* __restrict__ x,     \
-        const __nv_bfloat16* __restrict__ w, float* __restrict__ y, int rows, int n, int k, int accumulate)           \
+        const __nv_bfloat16* __restrict__ w, float* __restrict__ y, int rows, int n, int k, int accumulate, int ksplit) \
     {                                                                                                                \
-        gemv_f32<M>(x, w, y, rows, n, k, accumulate);                                                                \
+        gemv_f32<M>(x, w, y, rows, n, k, accumulate, ksplit);                                                        \
     }                                                                                                                \
     extern "C" __global__ void __launch_bounds__(WARPS * 32) gemv_silu_m##M(const __nv_bfloat16* __restrict__ x,    \
         const __nv_bfloat16* __restrict__ w, __nv_bfloat16* __restrict__ y, int rows, int n, int k)                  \

@@ -4,9 +4,9 @@ using System.Reflection;
 namespace QwenVL.Http.Bench;
 
 /// <summary>
-/// The commit the benchmark ran: `git rev-parse HEAD` in the checkout the app was built in (its folder, not the current
-/// one, which may be another repository), else $QWENVL_COMMIT (a machine without git or without the checkout's .git),
-/// else the commit the build embedded in the assembly's version, else "unknown".
+/// The commit the benchmark ran: $QWENVL_COMMIT when set, else the commit the build embedded in the assembly's version
+/// (the app may run far from its checkout, on a machine whose copy of the tree has a stale .git), else
+/// `git rev-parse HEAD` in the app's folder, else "unknown".
 /// </summary>
 public static class SourceCommit
 {
@@ -15,7 +15,7 @@ public static class SourceCommit
     public static string Find(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        return FromGit() ?? NonEmpty(environment(EnvironmentVariable)) ?? FromBuild() ?? "unknown";
+        return NonEmpty(environment(EnvironmentVariable)) ?? FromBuild() ?? FromGit() ?? "unknown";
     }
 
     private static string? FromGit()

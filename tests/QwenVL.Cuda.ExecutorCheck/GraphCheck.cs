@@ -34,6 +34,9 @@ internal static class GraphCheck
         long bytes = (5L * blocksPerSequence + 1) * graphs.KvCacheBytesPerBlock;
         graphs.AllocateKvCache(bytes);
         eager.AllocateKvCache(bytes);
+        int group = graphs.Spec.Text.NumHeads / graphs.Spec.Text.NumKvHeads;
+        var (registers, local) = graphs.DecodeAttentionResources(group);
+        log.WriteLine($"decode attention for {group} heads per KV head: {registers} registers, {local} bytes local memory per thread");
         log.WriteLine($"graphs: {graphs.GraphBatchSizes.Count} captured (batch sizes {string.Join(',', graphs.GraphBatchSizes)}) in "
             + $"{graphs.GraphCaptureMilliseconds:F0} ms; eager executor has {eager.GraphBatchSizes.Count}");
 

@@ -43,4 +43,16 @@ public class DecodeGraphBucketsTests
     [InlineData(256, 2, 132, 1)]
     public void Decode_attention_splits_cover_every_multiprocessor_about_twice(int sequences, int kvHeads, int sms, int splits) =>
         Assert.Equal(splits, DecodeAttentionKernel.Splits(sequences, kvHeads, sms));
+
+    [Theory]
+    [InlineData(1536, 1)]   // 6 chunks of 16 bytes per lane
+    [InlineData(2048, 1)]
+    [InlineData(4096, 2)]   // 16 per lane: two warps of 8
+    [InlineData(8960, 8)]   // 35 per lane: eight warps of 5
+    [InlineData(18944, 8)]  // the 7B's intermediate: 74 per lane, capped at 8 warps
+    public void Long_rows_are_shared_by_several_warps(int k, int split) => Assert.Equal(split, GemvKernel.KSplit(k));
+
+    [Fact]
+    public void Decode_attention_has_a_kernel_per_group_size() =>
+        Assert.Equal("decode_attention_hd128_g6", DecodeAttentionKernel.EntryPoint(128, 6));
 }

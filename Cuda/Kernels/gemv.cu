@@ -14,7 +14,7 @@ constexpr int WARPS = 8;
 __device__ __forceinline__ uint4 load_stream(const __nv_bfloat16* p)
 {
     uint4 v;
-    asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];\n"
+    asm("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];\n"
                  : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
     return v;
 }
@@ -99,8 +99,28 @@ __device__ __forceinline__ void gemv_silu(const __nv_bfloat16* __restrict__ x, c
     float gate[M], up[M];
 #pragma unroll
     for (int r = 0; r < M; ++r) { gate[r] = 0.0f; up[r] = 0.0f; }
-    row_dots<M>(x, w + static_cast<long long>(j) * k, rows, k, 0, k >> 3, lane, gate);
-    row_dots<M>(x, w + static_cast<long long>(n + j) * k, rows, k, 0, k >> 3, lane, up);
+    // the gate and up rows in one loop, so that both rows' loads are in flight together
+    const __nv_bfloat16* gate_row = w + static_cast<long long>(j) * k;
+    const __nv_bfloat16* up_row = w + static_cast<long long>(n + j) * k;
+    const int chunks = k >> 3;
+#pragma unroll 4
+    for (int c = lane; c < chunks; c += 32) {
+        const uint4 gv = load_stream(gate_row + c * 8);
+        const uint4 uv = load_stream(up_row + c * 8);
+#pragma unroll
+        for (int r = 0; r < M; ++r) {
+            if (r < rows) {
+                const uint4 xv = __ldg(reinterpret_cast<const uint4*>(x + static_cast<long long>(r) * k + c * 8));
+                gate[r] = dot8(gv, xv, gate[r]);
+                up[r] = dot8(uv, xv, up[r]);
+            }
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < M; ++r) {
+        gate[r] = warp_sum(gate[r]);
+        up[r] = warp_sum(up[r]);
+    }
 #pragma unroll
     for (int r = 0; r < M; ++r) {
         if (lane == r && r < rows) {

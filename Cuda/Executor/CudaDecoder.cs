@@ -10,7 +10,8 @@ namespace QwenVL.Cuda.Executor;
 /// accumulation, an fp32 residual stream that o_proj and down_proj add themselves into.
 /// Per layer: RMSNorm → QKV matmul (fp32 out) → bias + M-RoPE + KV-cache write → paged attention → o_proj (+=)
 /// → RMSNorm → GATE_UP matmul → SiLU·mul → down_proj (+=). Then the final norm and lm_head for the sample rows only.
-/// Steps of at most GemvKernel.MaxRows tokens use gemv.cu's products instead of cuBLASLt's, SiLU·up fused into gate_up.
+/// Steps of at most GemvKernel.MaxRows tokens use gemv.cu's products instead of cuBLASLt's, with the RMSNorms computed
+/// inside qkv's and gate_up's blocks and SiLU·up fused into gate_up.
 /// </summary>
 internal sealed class CudaDecoder(
     CudaStreamHandle stream, DecoderKernels kernels, DeviceWeights weights, GemmPlans gemms,
@@ -45,7 +46,7 @@ internal sealed class CudaDecoder(
         ulong residual = A(layout.Residual), normed = A(layout.Normed), qkv = A(layout.Qkv), query = A(layout.Query);
         ulong attention = A(layout.Attention), gateUp = A(layout.GateUp), activated = A(layout.Activated);
         ulong M(int offset) => metadata + (ulong)offset;
-        ulong partials = A(layout.DecodePartials);
+        ulong partials = A(layout.DecodePartials), arrivals = A(layout.DecodeArrivals);
         int decodeSplits = DecodeSplits(step);
 
         bool gemv = smallStepGemv && n <= GemvKernel.MaxRows;
@@ -60,26 +61,34 @@ internal sealed class CudaDecoder(
             var w = weights.Layout.Layers[l];
             ulong keys = kvCache + (ulong)kv.Offset(l, value: false, kvBlocks);
             ulong values = kvCache + (ulong)kv.Offset(l, value: true, kvBlocks);
-            kernels.RmsNorm.Launch(residual, weights.At(w.InputNorm), normed, 0, n, h, eps, stream);
-            if (gemv) kernels.Gemv.Launch(normed, weights.At(w.Qkv), qkv, n, qkvWidth, h, accumulate: false, stream);
-            else qkvGemm!.Run(normed, weights.At(w.Qkv), qkv, workspace, workspaceBytes, stream);
+            if (gemv)
+            {
+                kernels.Gemv.Launch(normed, weights.At(w.Qkv), qkv, n, qkvWidth, h, accumulate: false, stream,
+                    new NormedInput(residual, weights.At(w.InputNorm), eps));
+            }
+            else
+            {
+                kernels.RmsNorm.Launch(residual, weights.At(w.InputNorm), normed, 0, n, h, eps, stream);
+                qkvGemm!.Run(normed, weights.At(w.Qkv), qkv, workspace, workspaceBytes, stream);
+            }
             kernels.QkvRopeCache.Launch(qkv, weights.At(w.QkvBias), M(step.Positions), M(step.Slots), weights.InverseFrequency,
                 query, keys, values, n, _rope, stream);
             if (decodeSplits > 0)
-                kernels.DecodeAttention.Launch(query, keys, values, attention, partials, M(step.Sequences), M(step.BlockTables),
+                kernels.DecodeAttention.Launch(query, keys, values, attention, partials, arrivals, M(step.Sequences), M(step.BlockTables),
                     step.SequenceCount, decodeSplits, kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
             else
                 kernels.Attention.Launch(query, keys, values, attention, M(step.Sequences), M(step.BlockTables), M(step.Tiles), step.TileCount,
                     kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
             if (gemv) kernels.Gemv.Launch(attention, weights.At(w.O), residual, n, h, q, accumulate: true, stream);
             else oGemm!.Run(attention, weights.At(w.O), residual, workspace, workspaceBytes, stream);
-            kernels.RmsNorm.Launch(residual, weights.At(w.PostAttentionNorm), normed, 0, n, h, eps, stream);
             if (gemv)
             {
-                kernels.Gemv.LaunchSiluGateUp(normed, weights.At(w.GateUp), activated, n, inter, h, stream);
+                kernels.Gemv.LaunchSiluGateUp(normed, weights.At(w.GateUp), activated, n, inter, h, stream,
+                    new NormedInput(residual, weights.At(w.PostAttentionNorm), eps));
                 kernels.Gemv.Launch(activated, weights.At(w.Down), residual, n, h, inter, accumulate: true, stream);
                 continue;
             }
+            kernels.RmsNorm.Launch(residual, weights.At(w.PostAttentionNorm), normed, 0, n, h, eps, stream);
             gateUpGemm!.Run(normed, weights.At(w.GateUp), gateUp, workspace, workspaceBytes, stream);
             kernels.SiluMul.Launch(gateUp, activated, n, inter, stream);
             downGemm!.Run(activated, weights.At(w.Down), residual, workspace, workspaceBytes, stream);

@@ -3,6 +3,11 @@ using QwenVL.Cuda.Interop;
 
 namespace QwenVL.Cuda.Kernels;
 
+/// <summary>The input of a product taken as RMSNorm(residual)·weight, computed by the product's own blocks.</summary>
+/// <param name="Residual">fp32 [rows, k]</param>
+/// <param name="Weight">fp32 [k]: the norm's weight</param>
+public readonly record struct NormedInput(ulong Residual, ulong Weight, float Eps);
+
 /// <summary>
 /// Launches gemv.cu's decode-sized products (a warp per output column) for steps of at most
 /// <see cref="MaxRows"/> rows: y = x·wᵀ into fp32 (stored or added), or the merged gate_up projection with SiLU·up
@@ -49,35 +54,46 @@ public sealed unsafe class GemvKernel
         return split;
     }
 
-    /// <summary>y[rows, n] (fp32) = x[rows, k]·w[n, k]ᵀ, or y += it with <paramref name="accumulate"/>.</summary>
-    public void Launch(ulong x, ulong w, ulong y, int rows, int n, int k, bool accumulate, CudaStreamHandle stream)
+    /// <summary>
+    /// y[rows, n] (fp32) = x[rows, k]·w[n, k]ᵀ, or y += it with <paramref name="accumulate"/>; with
+    /// <paramref name="normed"/>, x is RMSNorm of its residual instead (x is then not read).
+    /// </summary>
+    public void Launch(ulong x, ulong w, ulong y, int rows, int n, int k, bool accumulate, CudaStreamHandle stream, NormedInput? normed = null)
     {
         CheckShape(n, k);
         int add = accumulate ? 1 : 0, split = KSplit(k);
-        void** args = stackalloc void*[8];
+        var (residual, norm, eps) = (normed?.Residual ?? 0, normed?.Weight ?? 0, normed?.Eps ?? 0f);
+        void** args = stackalloc void*[11];
         args[0] = &x;
-        args[1] = &w;
-        args[2] = &y;
-        args[3] = &rows;
-        args[4] = &n;
-        args[5] = &k;
-        args[6] = &add;
-        args[7] = &split;
+        args[1] = &residual;
+        args[2] = &norm;
+        args[3] = &eps;
+        args[4] = &w;
+        args[5] = &y;
+        args[6] = &rows;
+        args[7] = &n;
+        args[8] = &k;
+        args[9] = &add;
+        args[10] = &split;
         int columnsPerBlock = Warps / split;
         _driver.Launch(_f32[VariantFor(rows)], new Dim3((uint)((n + columnsPerBlock - 1) / columnsPerBlock)), new Dim3(Warps * 32), 0, stream, args);
     }
 
     /// <summary>y[rows, inter] (bf16) = silu(x·gateᵀ)·(x·upᵀ), w holding the gate rows then the up rows ([2·inter, k]).</summary>
-    public void LaunchSiluGateUp(ulong x, ulong w, ulong y, int rows, int inter, int k, CudaStreamHandle stream)
+    public void LaunchSiluGateUp(ulong x, ulong w, ulong y, int rows, int inter, int k, CudaStreamHandle stream, NormedInput? normed = null)
     {
         CheckShape(inter, k);
-        void** args = stackalloc void*[6];
+        var (residual, norm, eps) = (normed?.Residual ?? 0, normed?.Weight ?? 0, normed?.Eps ?? 0f);
+        void** args = stackalloc void*[9];
         args[0] = &x;
-        args[1] = &w;
-        args[2] = &y;
-        args[3] = &rows;
-        args[4] = &inter;
-        args[5] = &k;
+        args[1] = &residual;
+        args[2] = &norm;
+        args[3] = &eps;
+        args[4] = &w;
+        args[5] = &y;
+        args[6] = &rows;
+        args[7] = &inter;
+        args[8] = &k;
         _driver.Launch(_silu[VariantFor(rows)], Grid(inter), new Dim3(Warps * 32), 0, stream, args);
     }
 

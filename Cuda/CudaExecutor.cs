@@ -75,8 +75,6 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
             orderTilesByWork: true);
         Activations = ActivationLayout.Plan(c, Limits.MaxTokens, Limits.MaxSequences, _metadata.CapacityBytes, options.GemmWorkspaceBytes);
         _activations = _driver.Allocate(Activations.Bytes);
-        _driver.MemsetD32Async(_activations.Address + (ulong)Activations.DecodeArrivals, 0,
-            DecodeAttentionKernel.ArrivalsBytes(Limits.MaxSequences, c.NumKvHeads) / sizeof(int), _stream);
         _decoder = new CudaDecoder(_stream, _kernels, _weights, _gemms, Activations, _activations.Address, _kv, device.MultiprocessorCount,
             options.SmallStepGemv);
         if (!options.EnforceEager)

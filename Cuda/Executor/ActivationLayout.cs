@@ -14,14 +14,13 @@ namespace QwenVL.Cuda.Executor;
 /// <item>Query [T, heads·head_dim] bf16: rotated q; Attention [T, heads·head_dim] bf16: attention output.</item>
 /// <item>GateUp [T, 2·inter] bf16; Activated [T, inter] bf16.</item>
 /// <item>FinalRows [S, hidden] bf16: the final norm of the rows that sample; Logits [S, vocab] fp32.</item>
-/// <item>DecodePartials [S, heads, splits, head_dim + 2] fp32: split-K decode attention's partial results;
-/// DecodeArrivals [S, KV heads] int32: its arrival counters, zeroed once when the buffers are allocated.</item>
+/// <item>DecodePartials [S, heads, splits, head_dim + 2] fp32: split-K decode attention's partial results.</item>
 /// <item>Workspace: cuBLASLt's; Metadata: the step's packed metadata (see <see cref="StepMetadata"/>).</item>
 /// </list>
 /// </summary>
 public sealed record ActivationLayout(
     long Residual, long Normed, long Qkv, long Query, long Attention, long GateUp, long Activated,
-    long FinalRows, long Logits, long DecodePartials, long DecodeArrivals, long Workspace, long Metadata, long Bytes)
+    long FinalRows, long Logits, long DecodePartials, long Workspace, long Metadata, long Bytes)
 {
     public static ActivationLayout Plan(TextConfig c, int maxTokens, int maxSampleRows, long metadataBytes, long workspaceBytes)
     {
@@ -41,7 +40,6 @@ public sealed record ActivationLayout(
             FinalRows: arena.Allocate(maxSampleRows * h * 2),
             Logits: arena.Allocate(maxSampleRows * (long)c.VocabSize * 4),
             DecodePartials: arena.Allocate(DecodeAttentionKernel.PartialsBytes(maxSampleRows, c.NumHeads, c.HeadDim)),
-            DecodeArrivals: arena.Allocate(DecodeAttentionKernel.ArrivalsBytes(maxSampleRows, c.NumKvHeads)),
             Workspace: arena.Allocate(workspaceBytes),
             Metadata: arena.Allocate(metadataBytes),
             Bytes: arena.Used);

@@ -46,7 +46,7 @@ internal sealed class CudaDecoder(
         ulong residual = A(layout.Residual), normed = A(layout.Normed), qkv = A(layout.Qkv), query = A(layout.Query);
         ulong attention = A(layout.Attention), gateUp = A(layout.GateUp), activated = A(layout.Activated);
         ulong M(int offset) => metadata + (ulong)offset;
-        ulong partials = A(layout.DecodePartials), arrivals = A(layout.DecodeArrivals);
+        ulong partials = A(layout.DecodePartials);
         int decodeSplits = DecodeSplits(step);
 
         bool gemv = smallStepGemv && n <= GemvKernel.MaxRows;
@@ -74,7 +74,7 @@ internal sealed class CudaDecoder(
             kernels.QkvRopeCache.Launch(qkv, weights.At(w.QkvBias), M(step.Positions), M(step.Slots), weights.InverseFrequency,
                 query, keys, values, n, _rope, stream);
             if (decodeSplits > 0)
-                kernels.DecodeAttention.Launch(query, keys, values, attention, partials, arrivals, M(step.Sequences), M(step.BlockTables),
+                kernels.DecodeAttention.Launch(query, keys, values, attention, partials, M(step.Sequences), M(step.BlockTables),
                     step.SequenceCount, decodeSplits, kv.BlockSize, _c.NumHeads, _c.NumKvHeads, stream);
             else
                 kernels.Attention.Launch(query, keys, values, attention, M(step.Sequences), M(step.BlockTables), M(step.Tiles), step.TileCount,

@@ -32,6 +32,7 @@ public class KernelSourcesTests
         foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_ENTRY({headDim})", decode);
         Assert.Contains("decode_attention_hd##HD##_g##G(", decode);
         for (int group = 1; group <= DecodeAttentionKernel.MaxGroup; group++) Assert.Contains($"DECODE_ATTENTION_GROUP(HD, {group})", decode);
+        Assert.Contains("decode_attention_combine_hd##HD(", decode);
         var gemv = KernelSources.Read(KernelSources.Gemv);
         foreach (var rows in GemvKernel.Variants) Assert.Contains($"GEMV_ENTRIES({rows})", gemv);
         Assert.Contains("gemv_f32_m##M(", gemv);

@@ -4,9 +4,9 @@ using QwenVL.Cuda.Interop;
 namespace QwenVL.Cuda.Kernels;
 
 /// <summary>
-/// Launches <c>decode_attention_hd*_g*</c> (decode_attention.cu): attention of a step whose sequences each bring one
-/// token, with the keys split over <see cref="Splits"/> blocks per (sequence, KV head) so that small batches with long
-/// contexts still fill the GPU; the last split of each to finish merges them (an arrival counter per pair).
+/// Launches <c>decode_attention_hd*</c> and <c>decode_attention_combine_hd*</c> (decode_attention.cu): attention
+/// of a step whose sequences each bring one token, with the keys split over <see cref="Splits"/> blocks per
+/// (sequence, KV head) so that small batches with long contexts still fill the GPU.
 /// </summary>
 public sealed unsafe class DecodeAttentionKernel
 {
@@ -20,6 +20,7 @@ public sealed unsafe class DecodeAttentionKernel
 
     private readonly CudaDriver _driver;
     private readonly CudaFunction[] _attention;
+    private readonly CudaFunction _combine;
 
     public DecodeAttentionKernel(CudaDriver driver, CudaModuleHandle module, int headDim)
     {
@@ -27,6 +28,7 @@ public sealed unsafe class DecodeAttentionKernel
         _driver = driver;
         HeadDim = headDim;
         _attention = [.. Enumerable.Range(1, MaxGroup).Select(g => driver.GetFunction(module, EntryPoint(headDim, g)))];
+        _combine = driver.GetFunction(module, $"decode_attention_combine_hd{headDim}");
     }
 
     public int HeadDim { get; }
@@ -38,9 +40,6 @@ public sealed unsafe class DecodeAttentionKernel
     public (int Registers, int LocalBytes) Resources(int group) =>
         (_driver.FunctionAttribute(_attention[group - 1], FunctionAttribute.NumRegs),
          _driver.FunctionAttribute(_attention[group - 1], FunctionAttribute.LocalSizeBytes));
-
-    /// <summary>Bytes of the arrival counters: one int per (sequence, KV head), zero before the first launch.</summary>
-    public static long ArrivalsBytes(int sequences, int kvHeads) => (long)sequences * kvHeads * sizeof(int);
 
     /// <summary>Bytes of the partials buffer for <paramref name="sequences"/> sequences: [S, heads, MaxSplits, HD + 2] fp32.</summary>
     public static long PartialsBytes(int sequences, int heads, int headDim) => (long)sequences * heads * MaxSplits * (headDim + 2) * sizeof(float);
@@ -58,8 +57,7 @@ public sealed unsafe class DecodeAttentionKernel
     }
 
     /// <param name="sequences">device int4 per sequence: row, query count (1), context length, block table start</param>
-    /// <param name="arrivals">device int per (sequence, KV head), zero before the first launch; the kernel leaves it zero</param>
-    public void Launch(ulong q, ulong keyCache, ulong valueCache, ulong output, ulong partials, ulong arrivals, ulong sequences, ulong blockTables,
+    public void Launch(ulong q, ulong keyCache, ulong valueCache, ulong output, ulong partials, ulong sequences, ulong blockTables,
         int sequenceCount, int splits, int blockSize, int heads, int kvHeads, CudaStreamHandle stream)
     {
         if (sequenceCount == 0) return;
@@ -67,7 +65,7 @@ public sealed unsafe class DecodeAttentionKernel
         if (heads % kvHeads != 0 || heads / kvHeads > MaxGroup)
             throw new ArgumentException($"decode attention serves up to {MaxGroup} query heads per KV head, not {heads}/{kvHeads}");
         float scaleLog2 = (float)(1.0 / Math.Sqrt(HeadDim) / Math.Log(2.0));
-        void** args = stackalloc void*[12];
+        void** args = stackalloc void*[11];
         args[0] = &q;
         args[1] = &keyCache;
         args[2] = &valueCache;
@@ -75,11 +73,18 @@ public sealed unsafe class DecodeAttentionKernel
         args[4] = &partials;
         args[5] = &sequences;
         args[6] = &blockTables;
-        args[7] = &arrivals;
-        args[8] = &blockSize;
-        args[9] = &heads;
-        args[10] = &kvHeads;
-        args[11] = &scaleLog2;
+        args[7] = &blockSize;
+        args[8] = &heads;
+        args[9] = &kvHeads;
+        args[10] = &scaleLog2;
         _driver.Launch(_attention[heads / kvHeads - 1], new Dim3((uint)sequenceCount, (uint)kvHeads, (uint)splits), new Dim3(Threads), 0, stream, args);
+        if (splits == 1) return;
+        void** combine = stackalloc void*[5];
+        combine[0] = &partials;
+        combine[1] = &output;
+        combine[2] = &sequences;
+        combine[3] = &heads;
+        combine[4] = &splits;
+        _driver.Launch(_combine, new Dim3((uint)sequenceCount, (uint)heads), new Dim3((uint)HeadDim), 0, stream, combine);
     }
 }

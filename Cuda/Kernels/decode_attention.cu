@@ -4,14 +4,13 @@
 // every sequence of the step has exactly one
 // query (at position ctx), which sees keys 0 .. ctx. Split-K ("flash-decoding"): the keys of one (sequence,
 // KV head) are cut into gridDim.z splits so that a short batch still fills the GPU; each split writes a
-// partial (unnormalised output, running max, running sum); the last split to finish (an arrival counter per
-// sequence and KV head) merges them. With one split the block writes the output itself. The number of splits is fixed at launch (a captured graph keeps
+// partial (unnormalised output, running max, running sum) and decode_attention_combine merges them. With one
+// split the block writes the output itself. The number of splits is fixed at launch (a captured graph keeps
 // it) and each block derives its key range from the sequence's length, so the same launch serves any context.
 //   q    [n, heads * HD] bf16 (rotated)            out [n, heads * HD] bf16
 //   k_cache, v_cache: this layer's [slots, kv_heads * HD] bf16, slot = block * block_size + offset
 //   seqs per sequence: row in the step, query count (1), context length before the step, block table start
 //   partials [sequences, heads, splits, HD + 2] fp32: output sum, then max (base 2) and sum of weights
-//   arrivals [sequences, kv_heads] int: zero between launches (the last split resets its counter)
 #include <cuda_bf16.h>
 
 namespace {
@@ -82,8 +81,8 @@ template <int HD, int G>
 __device__ __forceinline__ void decode_attention(
     const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,
     const __nv_bfloat16* __restrict__ v_cache, __nv_bfloat16* __restrict__ out, float* __restrict__ partials,
-    const int4* __restrict__ seqs, const int* __restrict__ block_tables, int* __restrict__ arrivals, int block_size,
-    int heads, int kv_heads, float scale_log2)
+    const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads, int kv_heads,
+    float scale_log2)
 {
     using S = DecodeShared<HD, G>;
     constexpr int DIMS = HD / 32;
@@ -217,36 +216,26 @@ __device__ __forceinline__ void decode_attention(
             if (d == 0) { part[HD] = mx; part[HD + 1] = sum; }
         }
     }
-    if (splits == 1) return;
+}
 
-    // The last split of this (sequence, KV head) to finish merges all of them: no second launch. Its counter goes
-    // back to 0 for the next step (a captured graph replays the same counters).
-    __shared__ int last;
-    __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0) {
-        int* counter = arrivals + blockIdx.x * kv_heads + kv_head;
-        last = atomicAdd(counter, 1) == splits - 1;
-        if (last) *counter = 0;
+// One block per (sequence, query head), one thread per dim: merges the splits' partials.
+template <int HD>
+__device__ __forceinline__ void decode_attention_combine(
+    const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs, int heads,
+    int splits)
+{
+    const int head = blockIdx.y, d = threadIdx.x;
+    const float* part = partials + (static_cast<long long>(blockIdx.x) * heads + head) * splits * (HD + 2);
+    float mx = neg_inf();
+    for (int s = 0; s < splits; ++s) mx = fmaxf(mx, part[s * (HD + 2) + HD]);
+    float sum = 0.0f, o = 0.0f;
+    for (int s = 0; s < splits; ++s) {
+        const float* p = part + s * (HD + 2);
+        const float weight = exp2f(p[HD] - mx); // an empty split has max -inf: weight 0
+        sum += p[HD + 1] * weight;
+        o += p[d] * weight;
     }
-    __syncthreads();
-    if (!last) return;
-    __threadfence();
-    for (int idx = threadIdx.x; idx < group * HD; idx += blockDim.x) {
-        const int g = idx / HD, d = idx - g * HD;
-        const int head = kv_head * group + g;
-        const float* part = partials + (static_cast<long long>(blockIdx.x) * heads + head) * splits * (HD + 2);
-        float mx = neg_inf();
-        for (int sp = 0; sp < splits; ++sp) mx = fmaxf(mx, __ldcg(part + sp * (HD + 2) + HD));
-        float sum = 0.0f, o = 0.0f;
-        for (int sp = 0; sp < splits; ++sp) {
-            const float* p = part + sp * (HD + 2);
-            const float weight = exp2f(__ldcg(p + HD) - mx); // an empty split has max -inf: weight 0
-            sum += __ldcg(p + HD + 1) * weight;
-            o += __ldcg(p + d) * weight;
-        }
-        out[static_cast<long long>(row) * heads * HD + head * HD + d] = __float2bfloat16(o / sum);
-    }
+    out[static_cast<long long>(seqs[blockIdx.x].x) * heads * HD + head * HD + d] = __float2bfloat16(o / sum);
 }
 
 } // namespace
@@ -255,11 +244,11 @@ __device__ __forceinline__ void decode_attention(
     extern "C" __global__ void __launch_bounds__(WARPS * 32) decode_attention_hd##HD##_g##G(                       \
         const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k_cache,                            \
         const __nv_bfloat16* __restrict__ v_cache, __nv_bfloat16* __restrict__ out, float* __restrict__ partials,   \
-        const int4* __restrict__ seqs, const int* __restrict__ block_tables, int* __restrict__ arrivals,           \
-        int block_size, int heads, int kv_heads, float scale_log2)                                                 \
+        const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads,             \
+        int kv_heads, float scale_log2)                                                                            \
     {                                                                                                              \
-        decode_attention<HD, G>(q, k_cache, v_cache, out, partials, seqs, block_tables, arrivals, block_size,      \
-            heads, kv_heads, scale_log2);                                                                          \
+        decode_attention<HD, G>(q, k_cache, v_cache, out, partials, seqs, block_tables, block_size, heads,         \
+            kv_heads, scale_log2);                                                                                 \
     }
 
 // Query heads per KV head as a template parameter, so that every per-head array stays in registers.
@@ -271,7 +260,13 @@ __device__ __forceinline__ void decode_attention(
     DECODE_ATTENTION_GROUP(HD, 5)                                                                                  \
     DECODE_ATTENTION_GROUP(HD, 6)                                                                                  \
     DECODE_ATTENTION_GROUP(HD, 7)                                                                                  \
-    DECODE_ATTENTION_GROUP(HD, 8)
+    DECODE_ATTENTION_GROUP(HD, 8)                                                                                  \
+    extern "C" __global__ void __launch_bounds__(HD) decode_attention_combine_hd##HD(                              \
+        const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs,        \
+        int heads, int splits)                                                                                     \
+    {                                                                                                              \
+        decode_attention_combine<HD>(partials, out, seqs, heads, splits);                                          \
+    }
 
 DECODE_ATTENTION_ENTRY(64)
 DECODE_ATTENTION_ENTRY(128)

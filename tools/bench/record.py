@@ -41,6 +41,8 @@ def record(args):
     print("wrote", os.path.relpath(path, ROOT))
     if args.serve:
         serve = json.load(open(args.serve))
+        # per-request lists (every inter-token gap) would make the history megabytes a run; the summary stays
+        serve = {k: v for k, v in serve.items() if not isinstance(v, list) or k == "errors"}
         serve_run = {"device": run["device"], "commit": run["commit"], "date": ours["date"], "command": args.serve_command, "note": args.note or "",
                      "result": serve}
         spath = path[:-len(".json")].replace("-all", "-serve") + ".json"

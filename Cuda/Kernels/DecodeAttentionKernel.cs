@@ -16,7 +16,7 @@ public sealed unsafe class DecodeAttentionKernel
     /// <summary>Query heads one KV head may serve: the kernel's MAX_GROUP.</summary>
     public const int MaxGroup = 8;
 
-    private const int Threads = 64;
+    private const int Threads = 32;
 
     private readonly CudaDriver _driver;
     private readonly CudaFunction[] _attention;
@@ -45,14 +45,14 @@ public sealed unsafe class DecodeAttentionKernel
     public static long PartialsBytes(int sequences, int heads, int headDim) => (long)sequences * heads * MaxSplits * (headDim + 2) * sizeof(float);
 
     /// <summary>
-    /// Splits per (sequence, KV head): enough blocks to cover every SM about twice, at most <see cref="MaxSplits"/>.
+    /// Splits per (sequence, KV head): enough one-warp blocks to cover every SM about four times, at most <see cref="MaxSplits"/>.
     /// A split with no keys (a context shorter than the splits) costs one empty block and is skipped by the combine.
     /// </summary>
     public static int Splits(int sequences, int kvHeads, int multiprocessors)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(kvHeads, 1);
-        int blocks = sequences * kvHeads, target = 2 * Math.Max(multiprocessors, 1);
+        int blocks = sequences * kvHeads, target = 4 * Math.Max(multiprocessors, 1);
         return Math.Clamp((target + blocks - 1) / blocks, 1, MaxSplits);
     }
 

@@ -1,6 +1,7 @@
-// Decode attention over the paged KV cache (bf16), fp32 arithmetic. Each warp brings a tile of 32 keys' K and V
-// rows into shared memory with cp.async, all chunks in flight together (decode attention is latency-bound: a
-// dependent load per key costs far more than the bytes), then scores one key per lane and accumulates V.
+// Decode attention over the paged KV cache (bf16), fp32 arithmetic. One warp per block brings tiles of 32 keys' K
+// and V rows into shared memory with cp.async, two stages, so that the next tile's loads are in flight while this
+// one is computed (decode attention is latency-bound: a load waited for costs far more than its bytes); it scores
+// one key per lane and accumulates V with each lane owning HD / 32 output dims.
 // every sequence of the step has exactly one
 // query (at position ctx), which sees keys 0 .. ctx. Split-K ("flash-decoding"): the keys of one (sequence,
 // KV head) are cut into gridDim.z splits so that a short batch still fills the GPU; each split writes a
@@ -15,7 +16,7 @@
 
 namespace {
 
-constexpr int WARPS = 2;       // each with its own K and V tiles in shared memory
+constexpr int WARPS = 1;       // per block: its K and V tiles are double-buffered in shared memory
 constexpr int KEYS = 32;          // keys per warp tile: one per lane when scoring
 
 __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
@@ -59,23 +60,49 @@ __device__ __forceinline__ void copy16_async(void* shared, const void* global)
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(address), "l"(global));
 }
 
-__device__ __forceinline__ void wait_async_copies()
+__device__ __forceinline__ void commit_async_copies() { asm volatile("cp.async.commit_group;\n" ::); }
+
+// waits until at most `pending` (0 or 1) committed groups are still in flight
+__device__ __forceinline__ void wait_async_copies(bool one_pending)
 {
-    asm volatile("cp.async.commit_group;\n" ::);
-    asm volatile("cp.async.wait_group 0;\n" ::);
+    if (one_pending) asm volatile("cp.async.wait_group 1;\n" ::);
+    else asm volatile("cp.async.wait_group 0;\n" ::);
 }
 
-// Shared memory of one block: per warp a K tile (rows padded by 16 bytes, so that lanes reading one row each
-// hit different banks) and a V tile; the query rows; after the key loop the same bytes hold the warps' results.
-template <int HD, int G>
-struct DecodeShared {
+// One warp per block, two stages of K and V tiles (K rows padded by 16 bytes, so that lanes reading one row each hit
+// different banks): the next tile's rows are in flight while this one is scored and accumulated.
+template <int HD>
+struct DecodeStage {
     static constexpr int K_STRIDE = HD + 8;
-    static constexpr int K_TILE = KEYS * K_STRIDE;   // bf16 elements
-    static constexpr int V_TILE = KEYS * HD;
-    static constexpr int TILES_BYTES = WARPS * (K_TILE + V_TILE) * 2;
-    static constexpr int RESULT_BYTES = WARPS * G * (HD + 2) * 4;
-    static constexpr int BYTES = (TILES_BYTES > RESULT_BYTES ? TILES_BYTES : RESULT_BYTES) + G * HD * 4;
+    __nv_bfloat16 k[KEYS * K_STRIDE];
+    __nv_bfloat16 v[KEYS * HD];
 };
+
+// Starts the copies of the tile at `tile` (its first `keys` rows) into `stage`: one block-table read per lane, then
+// every 16-byte chunk of the rows (lane-consecutive chunks of one row coalesce).
+template <int HD>
+__device__ __forceinline__ void issue_tile(DecodeStage<HD>& stage, const __nv_bfloat16* __restrict__ k_cache,
+    const __nv_bfloat16* __restrict__ v_cache, const int* __restrict__ block_tables, int table, int block_size,
+    int kv_stride, int kv_head, int tile, int keys, int lane)
+{
+    constexpr int VECS = HD / 8;
+    long long my_slot = 0;
+    if (lane < keys) {
+        const int key = tile + lane;
+        my_slot = static_cast<long long>(block_tables[table + key / block_size]) * block_size + key % block_size;
+    }
+#pragma unroll 4
+    for (int c = lane; c < KEYS * VECS; c += 32) {
+        const int r = c / VECS, vec = c - r * VECS;
+        const long long slot = __shfl_sync(0xffffffffu, my_slot, r);
+        if (r < keys) {
+            const long long at = slot * kv_stride + kv_head * HD + vec * 8;
+            copy16_async(stage.k + r * DecodeStage<HD>::K_STRIDE + vec * 8, k_cache + at);
+            copy16_async(stage.v + r * HD + vec * 8, v_cache + at);
+        }
+    }
+    commit_async_copies();
+}
 
 template <int HD, int G>
 __device__ __forceinline__ void decode_attention(
@@ -84,28 +111,26 @@ __device__ __forceinline__ void decode_attention(
     const int4* __restrict__ seqs, const int* __restrict__ block_tables, int block_size, int heads, int kv_heads,
     float scale_log2)
 {
-    using S = DecodeShared<HD, G>;
     constexpr int DIMS = HD / 32;
-    constexpr int VECS = HD / 8;   // 16-byte chunks per row
-    __shared__ __align__(16) unsigned char shared[S::BYTES];
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    __nv_bfloat16* k_s = reinterpret_cast<__nv_bfloat16*>(shared) + warp * (S::K_TILE + S::V_TILE);
-    __nv_bfloat16* v_s = k_s + S::K_TILE;
-    float* q_s = reinterpret_cast<float*>(shared + (S::TILES_BYTES > S::RESULT_BYTES ? S::TILES_BYTES : S::RESULT_BYTES));
-
+    constexpr int VECS = HD / 8;
+    __shared__ __align__(16) DecodeStage<HD> stages[2];
+    __shared__ __align__(16) float q_s[G * HD];
+    const int lane = threadIdx.x & 31;
     const int kv_head = blockIdx.y, split = blockIdx.z, splits = gridDim.z;
-    constexpr int group = G;
     const int4 seq = seqs[blockIdx.x];
     const int row = seq.x, kv_len = seq.z + seq.y, table = seq.w;
     const int per = ((kv_len + splits - 1) / splits + KEYS - 1) / KEYS * KEYS;
     const int k_begin = split * per, k_end = min(kv_len, k_begin + per);
     const int kv_stride = kv_heads * HD;
 
-    for (int idx = threadIdx.x; idx < group * HD; idx += blockDim.x) {
+    if (k_begin < k_end)
+        issue_tile<HD>(stages[0], k_cache, v_cache, block_tables, table, block_size, kv_stride, kv_head, k_begin,
+            min(KEYS, k_end - k_begin), lane);
+    for (int idx = lane; idx < G * HD; idx += 32) {
         const int g = idx / HD, d = idx - g * HD;
-        q_s[g * HD + d] = __bfloat162float(q[static_cast<long long>(row) * heads * HD + (kv_head * group + g) * HD + d]) * scale_log2;
+        q_s[idx] = __bfloat162float(q[static_cast<long long>(row) * heads * HD + (kv_head * G + g) * HD + d]) * scale_log2;
     }
-    __syncthreads();
+    __syncwarp();
 
     float m[G], l[G], acc[G][DIMS];
 #pragma unroll
@@ -116,33 +141,22 @@ __device__ __forceinline__ void decode_attention(
         for (int c = 0; c < DIMS; ++c) acc[g][c] = 0.0f;
     }
 
-    for (int tile = k_begin + warp * KEYS; tile < k_end; tile += WARPS * KEYS) {
+    int stage = 0;
+    for (int tile = k_begin; tile < k_end; tile += KEYS, stage ^= 1) {
         const int keys = min(KEYS, k_end - tile);
-        // one block-table read per lane, then every chunk of the tile's K and V rows in flight at once
-        // (lane-consecutive chunks of one row coalesce)
-        long long my_slot = 0;
-        if (lane < keys) {
-            const int key = tile + lane;
-            my_slot = static_cast<long long>(block_tables[table + key / block_size]) * block_size + key % block_size;
-        }
-#pragma unroll 4
-        for (int c = lane; c < KEYS * VECS; c += 32) {
-            const int r = c / VECS, vec = c - r * VECS;
-            const long long slot = __shfl_sync(0xffffffffu, my_slot, r);
-            if (r < keys) {
-                const long long at = slot * kv_stride + kv_head * HD + vec * 8;
-                copy16_async(k_s + r * S::K_STRIDE + vec * 8, k_cache + at);
-                copy16_async(v_s + r * HD + vec * 8, v_cache + at);
-            }
-        }
-        wait_async_copies();
+        const bool more = tile + KEYS < k_end;
+        if (more)
+            issue_tile<HD>(stages[stage ^ 1], k_cache, v_cache, block_tables, table, block_size, kv_stride, kv_head,
+                tile + KEYS, min(KEYS, k_end - tile - KEYS), lane);
+        wait_async_copies(more);
         __syncwarp();
 
+        const DecodeStage<HD>& st = stages[stage];
         const bool valid = lane < keys;
         float s[G];
 #pragma unroll
         for (int g = 0; g < G; ++g) s[g] = 0.0f;
-        const __nv_bfloat16* k_row = k_s + lane * S::K_STRIDE;
+        const __nv_bfloat16* k_row = st.k + lane * DecodeStage<HD>::K_STRIDE;
 #pragma unroll 4
         for (int vec = 0; vec < VECS; ++vec) {
             const uint4 bits = *reinterpret_cast<const uint4*>(k_row + vec * 8);
@@ -170,7 +184,7 @@ __device__ __forceinline__ void decode_attention(
         }
         for (int j = 0; j < keys; ++j) {
             float v[DIMS];
-            load_v<HD>(v_s + j * HD, lane, v);
+            load_v<HD>(st.v + j * HD, lane, v);
 #pragma unroll
             for (int g = 0; g < G; ++g) {
                 const float pj = __shfl_sync(0xffffffffu, p[g], j);
@@ -178,42 +192,22 @@ __device__ __forceinline__ void decode_attention(
                 for (int c = 0; c < DIMS; ++c) acc[g][c] = fmaf(pj, v[c], acc[g][c]);
             }
         }
-        __syncwarp(); // the tile is read before the next one overwrites it
+        __syncwarp(); // this stage is read before the tile after next overwrites it
     }
-    __syncthreads(); // every warp is done with its tiles: their bytes now hold the results
 
-    float* o_s = reinterpret_cast<float*>(shared); // [WARPS][G][HD + 2]: output sum, max, sum of weights
 #pragma unroll
     for (int g = 0; g < G; ++g) {
-        float* o = o_s + (warp * G + g) * (HD + 2);
-#pragma unroll
-        for (int c = 0; c < DIMS; ++c) o[DIMS * lane + c] = acc[g][c];
-        if (lane == 0) { o[HD] = m[g]; o[HD + 1] = l[g]; }
-    }
-    __syncthreads();
-
-    for (int idx = threadIdx.x; idx < group * HD; idx += blockDim.x) {
-        const int g = idx / HD, d = idx - g * HD;
-        float mx = neg_inf();
-#pragma unroll
-        for (int w = 0; w < WARPS; ++w) mx = fmaxf(mx, o_s[(w * G + g) * (HD + 2) + HD]);
-        float sum = 0.0f, o = 0.0f;
-        if (mx != neg_inf()) {
-#pragma unroll
-            for (int w = 0; w < WARPS; ++w) {
-                const float* r = o_s + (w * G + g) * (HD + 2);
-                const float weight = exp2f(r[HD] - mx);
-                sum += r[HD + 1] * weight;
-                o += r[d] * weight;
-            }
-        }
-        const int head = kv_head * group + g;
+        const int head = kv_head * G + g;
         if (splits == 1) {
-            out[static_cast<long long>(row) * heads * HD + head * HD + d] = __float2bfloat16(o / sum);
+            __nv_bfloat16* o = out + static_cast<long long>(row) * heads * HD + head * HD + DIMS * lane;
+            const float inv = 1.0f / l[g];
+#pragma unroll
+            for (int c = 0; c < DIMS; ++c) o[c] = __float2bfloat16(acc[g][c] * inv);
         } else {
             float* part = partials + ((static_cast<long long>(blockIdx.x) * heads + head) * splits + split) * (HD + 2);
-            part[d] = o;
-            if (d == 0) { part[HD] = mx; part[HD + 1] = sum; }
+#pragma unroll
+            for (int c = 0; c < DIMS; ++c) part[DIMS * lane + c] = acc[g][c];
+            if (lane == 0) { part[HD] = m[g]; part[HD + 1] = l[g]; }
         }
     }
 }

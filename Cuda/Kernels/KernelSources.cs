@@ -14,6 +14,7 @@ public static class KernelSources
     public const string PagedAttention = "paged_attention.cu";
     public const string PagedPrefillAttention = "paged_prefill_attention.cu";
     public const string DecodeAttention = "decode_attention.cu";
+    public const string DecodeAttentionMma = "decode_attention_mma.cu";
     public const string Gemv = "gemv.cu";
     public const string VisionAttention = "vision_attention.cu";
     public const string VisionElementwise = "vision_elementwise.cu";

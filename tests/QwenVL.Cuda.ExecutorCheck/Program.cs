@@ -12,6 +12,11 @@ if (args.Length == 1 && args[0] == "prefill-attention")
     try { return QwenVL.Cuda.Diagnostics.PrefillAttentionCheck.Run(Console.Out, QwenVL.Cuda.Kernels.CubinCache.DefaultDirectory()) ? 0 : 1; }
     catch (Exception e) { Console.WriteLine($"prefill attention check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
 }
+if (args.Length == 1 && args[0] == "decode-attention")
+{
+    try { return QwenVL.Cuda.Diagnostics.DecodeAttentionCheck.Run(Console.Out, QwenVL.Cuda.Kernels.CubinCache.DefaultDirectory()) ? 0 : 1; }
+    catch (Exception e) { Console.WriteLine($"decode attention check: FAIL ({e.GetType().Name}: {e.Message})\n{e.StackTrace}"); return 1; }
+}
 if (args.Length == 9 && args[0] == "decode-profile" && args[1] == "--model" && args[3] == "--batch" && args[5] == "--context" && args[7] == "--steps")
     return QwenVL.Cuda.ExecutorCheck.DecodeProfile.Run(args[2], int.Parse(args[4]), int.Parse(args[6]), int.Parse(args[8]), Console.Out) ? 0 : 1;
 bool parity2b = args.Length == 5 && args[0] == "parity2b" && args[3] == "--reference";
@@ -23,6 +28,7 @@ if (args.Length < 3 || args[1] != "--model" || !(args.Length == 3 && args[0] is 
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck batch --model DIR [--cpu]");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck sampling");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck prefill-attention");
+    Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck decode-attention");
     Console.Error.WriteLine("       QwenVL.Cuda.ExecutorCheck decode-profile --model DIR --batch N --context N --steps N");
     return 2;
 }

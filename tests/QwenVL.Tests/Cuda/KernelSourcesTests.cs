@@ -10,7 +10,7 @@ public class KernelSourcesTests
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
         Assert.Equal(
-            [KernelSources.DecodeAttention, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedAttention, KernelSources.PagedPrefillAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
+            [KernelSources.DecodeAttention, KernelSources.DecodeAttentionMma, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedAttention, KernelSources.PagedPrefillAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
                 KernelSources.RmsNormResidual, KernelSources.Sampling, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
                 KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
             KernelSources.FileNames);
@@ -33,6 +33,12 @@ public class KernelSourcesTests
         Assert.Contains("decode_attention_hd##HD##_g##G(", decode);
         for (int group = 1; group <= DecodeAttentionKernel.MaxGroup; group++) Assert.Contains($"DECODE_ATTENTION_GROUP(HD, {group})", decode);
         Assert.Contains("decode_attention_combine_hd##HD(", decode);
+        var mma = KernelSources.Read(KernelSources.DecodeAttentionMma);
+        foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_MMA_ENTRY({headDim})", mma);
+        Assert.Contains("decode_attention_mma_hd##HD##_g##G(", mma);
+        for (int group = 1; group <= DecodeAttentionKernel.MaxGroup; group++) Assert.Contains($"DECODE_ATTENTION_MMA_GROUP(HD, {group})", mma);
+        Assert.Equal("decode_attention_mma_hd128_g6", DecodeAttentionMmaKernel.EntryPoint(128, 6));
+        Assert.Contains($"constexpr int kKeys = {DecodeAttentionMmaKernel.KeysPerTile};", mma);
         var gemv = KernelSources.Read(KernelSources.Gemv);
         foreach (var rows in GemvKernel.Variants) Assert.Contains($"GEMV_ENTRIES({rows})", gemv);
         Assert.Contains("gemv_f32_m##M(", gemv);

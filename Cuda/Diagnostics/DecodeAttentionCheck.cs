@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using QwenVL.Cuda.Handles;
+using QwenVL.Cuda.Interop;
+using QwenVL.Cuda.Kernels;
+using QwenVL.Cuda.Memory;
+
+namespace QwenVL.Cuda.Diagnostics;
+
+/// <summary>
+/// Checks the tensor-core decode attention (decode_attention_mma.cu, merged by decode_attention.cu's combine kernel) on
+/// a real device: on random paged decode steps (shuffled blocks of 16, contexts 1, 20, 513 and 3000, batches of 1, 8
+/// and 64, HD 128 with groups of 6 and HD 64 with groups of 2, splits as the executor picks them) against the float64
+/// reference and against decode_attention.cu's kernel on the same inputs; then, optionally, both kernels' time on
+/// 2B-shaped steps with the bandwidth their K and V reads reach. Each check prints PASS or FAIL; the last line is the
+/// verdict.
+/// </summary>
+public sealed class DecodeAttentionCheck : IDisposable
+{
+    /// <summary>Largest rel. L2 error against float64: bf16 output and bf16 probabilities give ~2e-3.</summary>
+    public const double MaxRelativeL2 = 1e-2;
+
+    /// <summary>Splits are picked for an H100's 132 SMs in the accuracy checks, whatever the device, so that they
+    /// cover the same key ranges everywhere.</summary>
+    private const int AccuracyMultiprocessors = 132;
+
+    private const int BlockSize = 16;
+
+    // Two bf16 NaNs: the output is poisoned with this before a kernel runs, so an unwritten element fails the check
+    // and a gap row that no longer holds it was written by mistake.
+    private const uint PoisonBf16Pair = 0x7FC07FC0;
+
+    private static readonly int[] Contexts = [1, 20, 513, 3000];
+
+    private readonly TextWriter _log;
+    private readonly CudaDevice _device;
+    private readonly CudaDriver _driver;
+    private readonly CudaStreamHandle _stream;
+    private readonly KernelCompiler _compiler;
+    private readonly EventTimer _timer;
+    private readonly Random _random;
+    private readonly List<string> _failed = [];
+    private readonly List<string> _summary = [];
+    private readonly List<CudaModuleHandle> _modules = [];
+    private readonly Dictionary<int, (DecodeAttentionMmaKernel New, DecodeAttentionKernel Old)> _kernels = [];
+    private int _passed;
+
+    private DecodeAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
+    {
+        _log = log;
+        _device = device;
+        _driver = device.Driver;
+        _stream = _driver.CreateStream();
+        _timer = new EventTimer(_driver, _stream);
+        _compiler = new KernelCompiler(device.Architecture, new CubinCache(cubinCacheDirectory));
+        _random = new Random(seed);
+    }
+
+    /// <param name="timings">false: the accuracy checks only</param>
+    public static bool Run(TextWriter log, string cubinCacheDirectory, bool timings = true)
+    {
+        if (!CudaDevice.IsAvailable(out var reason))
+        {
+            log.WriteLine($"decode attention check: FAIL ({reason})");
+            return false;
+        }
+        var seed = Environment.TickCount & int.MaxValue;
+        using var device = CudaDevice.Open(0);
+        using var check = new DecodeAttentionCheck(log, device, cubinCacheDirectory, seed);
+        return check.RunAll(timings, seed);
+    }
+
+    private bool RunAll(bool timings, int seed)
+    {
+        var clock = Stopwatch.StartNew();
+        _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
+        Check("compile and load decode_attention_mma.cu and decode_attention.cu", Compile);
+        if (_failed.Count == 0)
+        {
+            foreach (var (headDim, heads, kvHeads) in new[] { (128, 12, 2), (64, 4, 2) })
+            {
+                foreach (var context in Contexts) Accuracy(headDim, heads, kvHeads, [context], splits: null);
+                Accuracy(headDim, heads, kvHeads, Cycle(8), splits: null);
+                Accuracy(headDim, heads, kvHeads, Cycle(64), splits: null);
+                Accuracy(headDim, heads, kvHeads, Cycle(8), splits: 1); // the kernel writes the output itself
+            }
+            if (timings)
+            {
+                Timing("2B decode, batch 1 x context 512", 1, 512);
+                Timing("2B decode, batch 64 x context 512", 64, 512);
+                Timing("2B decode, batch 64 x context 2048", 64, 2048);
+            }
+        }
+
+        _log.WriteLine();
+        foreach (var line in _summary) _log.WriteLine(line);
+        var ok = _failed.Count == 0;
+        _log.WriteLine(ok
+            ? $"decode attention check: PASS ({_passed} checks, {clock.Elapsed.TotalSeconds:F1} s)"
+            : $"decode attention check: FAIL ({_failed.Count} of {_passed + _failed.Count} checks failed: {string.Join("; ", _failed)})");
+        return ok;
+    }
+
+    /// <summary>The contexts 1, 20, 513, 3000 repeated over a batch, so that one step mixes short and long sequences.</summary>
+    private static int[] Cycle(int batch) => [.. Enumerable.Range(0, batch).Select(i => Contexts[i % Contexts.Length])];
+
+    private bool Compile()
+    {
+        foreach (var file in new[] { KernelSources.DecodeAttentionMma, KernelSources.DecodeAttention })
+        {
+            var compiled = _compiler.Compile(file);
+            _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}");
+            if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
+            _modules.Add(_driver.LoadModule(compiled.Cubin));
+        }
+        foreach (var headDim in new[] { 64, 128 })
+        {
+            var kernel = new DecodeAttentionMmaKernel(_driver, _modules[0], _modules[1], headDim);
+            var old = new DecodeAttentionKernel(_driver, _modules[1], headDim);
+            _kernels[headDim] = (kernel, old);
+            foreach (var group in new[] { 2, 6 })
+            {
+                var (registers, local) = kernel.Resources(group);
+                var (oldRegisters, oldLocal) = old.Resources(group);
+                _log.WriteLine($"  {DecodeAttentionMmaKernel.EntryPoint(headDim, group)}: {registers} registers, {local} bytes local, "
+                    + $"{DecodeAttentionMmaKernel.SharedBytesFor(headDim)} bytes dynamic shared; "
+                    + $"{DecodeAttentionKernel.EntryPoint(headDim, group)}: {oldRegisters} registers, {oldLocal} bytes local");
+            }
+        }
+        return true;
+    }
+
+    private void Accuracy(int headDim, int heads, int kvHeads, int[] contexts, int? splits)
+    {
+        int count = splits ?? DecodeAttentionKernel.Splits(contexts.Length, kvHeads, AccuracyMultiprocessors);
+        var shape = contexts.Length <= 4 ? string.Join(" ", contexts) : $"{contexts.Length} sequences of {string.Join("/", contexts.Distinct())}";
+        Check($"accuracy HD {headDim}, {heads} heads / {kvHeads} KV, {count} splits, contexts {shape}", () =>
+        {
+            var fixture = new PagedAttentionFixture(_random, headDim, heads, kvHeads, BlockSize, [.. contexts.Select(c => (c, 1))]);
+            var expected = fixture.Reference();
+            using var run = new DeviceStep(_driver, _stream, fixture);
+            var got = run.Output(() => _kernels[headDim].New.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+                contexts.Length, count, BlockSize, heads, kvHeads, _stream));
+            var old = run.Output(() => _kernels[headDim].Old.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+                contexts.Length, count, BlockSize, heads, kvHeads, _stream));
+            var owned = fixture.OwnedRows();
+            int width = fixture.QueryWidth, strayWrites = 0;
+            ErrorAccumulator newVsRef = new(), oldVsRef = new(), newVsOld = new();
+            for (int r = 0; r < fixture.Rows; r++)
+            for (int c = 0; c < width; c++)
+            {
+                long i = (long)r * width + c;
+                if (!owned[r])
+                {
+                    if (got[i] != PagedAttentionFixture.NaNBf16) strayWrites++;
+                    continue;
+                }
+                newVsRef.Add(BFloat16.ToSingle(got[i]), expected[i]);
+                oldVsRef.Add(BFloat16.ToSingle(old[i]), expected[i]);
+                newVsOld.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(old[i]));
+            }
+            var (n, o, no) = (newVsRef.Result, oldVsRef.Result, newVsOld.Result);
+            _log.WriteLine($"  tensor cores vs float64: {n}");
+            _log.WriteLine($"  CUDA cores   vs float64: {o}");
+            _log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
+            return n.NonFinite == 0 && n.RelativeL2 < MaxRelativeL2 && no.NonFinite == 0 && no.RelativeL2 < MaxRelativeL2 && strayWrites == 0;
+        });
+    }
+
+    private void Timing(string name, int batch, int context)
+    {
+        Check($"timing: {name}", () =>
+        {
+            const int HeadDim = 128, Heads = 12, KvHeads = 2;
+            var fixture = new PagedAttentionFixture(_random, HeadDim, Heads, KvHeads, BlockSize, [.. Enumerable.Repeat((context, 1), batch)]);
+            int splits = DecodeAttentionKernel.Splits(batch, KvHeads, _device.MultiprocessorCount);
+            using var run = new DeviceStep(_driver, _stream, fixture);
+            void LaunchNew() => _kernels[HeadDim].New.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+                batch, splits, BlockSize, Heads, KvHeads, _stream);
+            void LaunchOld() => _kernels[HeadDim].Old.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+                batch, splits, BlockSize, Heads, KvHeads, _stream);
+            var fast = run.Output(LaunchNew);
+            var plain = run.Output(LaunchOld);
+            double newMs = _timer.MedianMilliseconds(LaunchNew), oldMs = _timer.MedianMilliseconds(LaunchOld);
+            var owned = fixture.OwnedRows();
+            var agreement = new ErrorAccumulator();
+            for (int r = 0; r < fixture.Rows; r++)
+                if (owned[r])
+                    for (int c = 0; c < fixture.QueryWidth; c++)
+                    {
+                        long i = (long)r * fixture.QueryWidth + c;
+                        agreement.Add(BFloat16.ToSingle(fast[i]), BFloat16.ToSingle(plain[i]));
+                    }
+            var stats = agreement.Result;
+            double bytes = (double)batch * (context + 1) * KvHeads * HeadDim * sizeof(ushort) * 2; // K and V rows read
+            var line = $"{name} (12 heads / 2 KV, HD 128, {splits} splits): tensor cores {newMs * 1000:F1} us ({bytes / (newMs * 1e-3) / 1e12:F2} TB/s), "
+                + $"CUDA cores {oldMs * 1000:F1} us ({bytes / (oldMs * 1e-3) / 1e12:F2} TB/s), x{oldMs / newMs:F2}; "
+                + $"outputs differ by rel L2 {stats.RelativeL2:E2}";
+            _log.WriteLine("  " + line);
+            _summary.Add(line);
+            return stats.NonFinite == 0 && stats.RelativeL2 < MaxRelativeL2;
+        });
+    }
+
+    private void Check(string name, Func<bool> body)
+    {
+        bool passed;
+        try
+        {
+            passed = body();
+        }
+        catch (Exception e)
+        {
+            _log.WriteLine($"  {e.GetType().Name}: {e.Message}");
+            if (e is not KernelCompilationException) _log.WriteLine(e.StackTrace);
+            passed = false;
+        }
+        _log.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}");
+        _log.Flush();
+        if (passed) _passed++;
+        else _failed.Add(name);
+    }
+
+    public void Dispose()
+    {
+        foreach (var module in _modules) module.Dispose();
+        _timer.Dispose();
+        _stream.Dispose();
+    }
+
+    /// <summary>A fixture's inputs on the device, an output buffer and a partials buffer for the most splits.</summary>
+    private sealed class DeviceStep : IDisposable
+    {
+        private readonly CudaDriver _driver;
+        private readonly CudaStreamHandle _stream;
+        private readonly PagedAttentionFixture _f;
+        private readonly DeviceBlock _block;
+
+        public DeviceStep(CudaDriver driver, CudaStreamHandle stream, PagedAttentionFixture fixture)
+        {
+            _driver = driver;
+            _stream = stream;
+            _f = fixture;
+            long qBytes = fixture.Query.Length * 2L, cacheBytes = fixture.KeyCache.Length * 2L;
+            long partialsBytes = DecodeAttentionKernel.PartialsBytes(fixture.Shape.Length, fixture.Heads, fixture.HeadDim);
+            _block = new DeviceBlock(driver, 2 * qBytes + 2 * cacheBytes + partialsBytes
+                + 4L * (fixture.Sequences.Length + fixture.BlockTables.Length) + 8 * DeviceArena.DefaultAlignment);
+            Q = Upload<ushort>(fixture.Query);
+            K = Upload<ushort>(fixture.KeyCache);
+            V = Upload<ushort>(fixture.ValueCache);
+            SequenceTable = Upload<int>(fixture.Sequences);
+            Tables = Upload<int>(fixture.BlockTables);
+            Out = _block.Allocate(qBytes);
+            Partials = _block.Allocate(partialsBytes);
+        }
+
+        public ulong Q { get; }
+
+        public ulong K { get; }
+
+        public ulong V { get; }
+
+        public ulong Out { get; }
+
+        public ulong Partials { get; }
+
+        public ulong SequenceTable { get; }
+
+        public ulong Tables { get; }
+
+        private ulong Upload<T>(T[] values) where T : unmanaged
+        {
+            var at = _block.Allocate(Math.Max(1L, (long)values.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()));
+            DeviceCopy.Upload<T>(_driver, _stream, at, values);
+            return at;
+        }
+
+        /// <summary>The output of one launch, over a poisoned output buffer (partials poisoned too: a split that
+        /// writes nothing must not pass for one that wrote zeros).</summary>
+        public ushort[] Output(Action launch)
+        {
+            _driver.MemsetD32Async(Out, PoisonBf16Pair, _f.Query.Length / 2, _stream);
+            _driver.MemsetD32Async(Partials, 0x7FC00000, DecodeAttentionKernel.PartialsBytes(_f.Shape.Length, _f.Heads, _f.HeadDim) / 4, _stream);
+            launch();
+            var bits = new ushort[_f.Query.Length];
+            DeviceCopy.Download<ushort>(_driver, _stream, bits, Out);
+            return bits;
+        }
+
+        public void Dispose() => _block.Dispose();
+    }
+}

@@ -18,7 +18,9 @@ internal sealed class DecoderKernels : IDisposable
             QkvRopeCache = new QkvRopeCacheKernel(driver, Load(driver, compiler, KernelSources.QkvRopeCache));
             Attention = new PagedPrefillAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedPrefillAttention), headDim);
             SiluMul = new SiluMulKernel(driver, Load(driver, compiler, KernelSources.SiluMul));
-            DecodeAttention = new DecodeAttentionKernel(driver, Load(driver, compiler, KernelSources.DecodeAttention), headDim);
+            // the tensor-core decode kernel merges its splits with decode_attention.cu's combine kernel
+            DecodeAttention = new DecodeAttentionMmaKernel(driver, Load(driver, compiler, KernelSources.DecodeAttentionMma),
+                Load(driver, compiler, KernelSources.DecodeAttention), headDim);
             Gemv = new GemvKernel(driver, Load(driver, compiler, KernelSources.Gemv));
         }
         catch
@@ -39,7 +41,8 @@ internal sealed class DecoderKernels : IDisposable
 
     public SiluMulKernel SiluMul { get; }
 
-    public DecodeAttentionKernel DecodeAttention { get; }
+    /// <summary>Steps whose sequences each bring one token: split-K attention on tensor cores.</summary>
+    public DecodeAttentionMmaKernel DecodeAttention { get; }
 
     public GemvKernel Gemv { get; }
 

@@ -6,6 +6,7 @@
 #     batch --cpu  8 requests batched against each alone and against the CPU executor alone (margin rule)
 #     sampling     the device sampler against the host Sampler (needs no model)
 #     prefill-attention  tensor-core paged prefill attention vs float64 and the CUDA-core kernel, timings (no model)
+#     decode-attention   tensor-core split-K decode attention vs float64 and the CUDA-core kernel, timings (no model)
 #   Qwen2-VL-2B shapes with random weights (make_reference.py --size 2b, HF's bf16 reference by hf_reference_2b.py):
 #     parity2b     prompt ids, last-logit cosine and the first 8 greedy tokens (margin rule) against HF
 #     batch        8 requests batched against each alone (margin rule)
@@ -79,6 +80,7 @@ else
 fi
 check "sampling" sampling 300 sampling
 check "prefill attention" prefill_attention 300 prefill-attention
+check "decode attention" decode_attention 300 decode-attention
 
 rm -rf "$q2b" "$ref2b"
 if prepare make_2b 600 python3 .gpu/make_reference.py --size 2b --out "$q2b" --no-reference; then

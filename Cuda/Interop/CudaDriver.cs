@@ -10,7 +10,7 @@ namespace QwenVL.Cuda.Interop;
 /// <see cref="CudaException.ThrowIfFailed(CuResult, string)"/>. Objects come back as their SafeHandle;
 /// their destroy functions belong to the handle types.
 /// </summary>
-public sealed unsafe class CudaDriver
+public sealed unsafe partial class CudaDriver
 {
     // The one process-wide binding: set once on first use, never changed after (a library stays loaded).
     private static readonly Lazy<CudaDriver> s_shared =
@@ -334,32 +334,7 @@ public sealed unsafe class CudaDriver
         CudaException.ThrowIfFailed(_launchKernelEx(&config, function.Value, args, null), "cuLaunchKernelEx");
     }
 
-    // ---- graphs ----
-
-    /// <summary>Starts capturing the stream's work into a graph; only this thread's calls are checked against the capture.</summary>
-    public void BeginCapture(CudaStreamHandle stream) =>
-        CudaException.ThrowIfFailed(_streamBeginCapture(stream.Value, StreamCaptureMode.ThreadLocal), "cuStreamBeginCapture_v2");
-
-    public CudaGraphHandle EndCapture(CudaStreamHandle stream)
-    {
-        nint graph;
-        CudaException.ThrowIfFailed(_streamEndCapture(stream.Value, &graph), "cuStreamEndCapture");
-        return new CudaGraphHandle(graph);
-    }
-
-    public CudaGraphExecHandle Instantiate(CudaGraphHandle graph)
-    {
-        nint exec;
-        CudaException.ThrowIfFailed(_graphInstantiate(&exec, graph.Value, 0), "cuGraphInstantiateWithFlags");
-        return new CudaGraphExecHandle(exec);
-    }
-
-    public void Launch(CudaGraphExecHandle graph, CudaStreamHandle stream) =>
-        CudaException.ThrowIfFailed(_graphLaunch(graph.Value, stream.Value), "cuGraphLaunch");
-
     // ---- native types ----
-
-    private enum StreamCaptureMode { Global = 0, ThreadLocal = 1, Relaxed = 2 }
 
     private enum LaunchAttributeId { ProgrammaticStreamSerialization = 6 }
 

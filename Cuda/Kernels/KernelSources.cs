@@ -31,7 +31,27 @@ public static class KernelSources
         .Order(StringComparer.Ordinal)
         .ToArray();
 
+    /// <summary>
+    /// The source of an embedded kernel file, with each line <c>#include "NAME.cuh"</c> replaced by that embedded header
+    /// (NVRTC then compiles one self-contained source, and the cubin cache key, a hash of it, covers the header too).
+    /// </summary>
     public static string Read(string fileName)
+    {
+        var source = ReadResource(fileName);
+        if (!source.Contains(".cuh\"", StringComparison.Ordinal)) return source;
+        var lines = source.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (line.StartsWith(IncludePrefix, StringComparison.Ordinal) && line.EndsWith(".cuh\"", StringComparison.Ordinal))
+                lines[i] = ReadResource(line[IncludePrefix.Length..^1]).TrimEnd('\n');
+        }
+        return string.Join('\n', lines);
+    }
+
+    private const string IncludePrefix = "#include \"";
+
+    private static string ReadResource(string fileName)
     {
         using var stream = typeof(KernelSources).Assembly.GetManifestResourceStream(Prefix + fileName)
             ?? throw new FileNotFoundException($"no kernel source '{fileName}' is embedded (have: {string.Join(", ", FileNames)})");

@@ -38,61 +38,8 @@ struct Layout {
 
 __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
 
-// ---- PTX helpers (sm_80+) -------------------------------------------------------------------------------------
+#include "mma_ptx.cuh"
 
-__device__ __forceinline__ unsigned smem_address(const void* p)
-{
-    unsigned address;
-    asm volatile("{ .reg .u64 a; cvta.to.shared.u64 a, %1; cvt.u32.u64 %0, a; }\n" : "=r"(address) : "l"(p));
-    return address;
-}
-
-// 16 bytes global -> shared, asynchronously; valid = false writes 16 zero bytes and reads nothing (src-size 0).
-__device__ __forceinline__ void cp_async16(unsigned dst, const void* src, bool valid)
-{
-    const int bytes = valid ? 16 : 0;
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes) : "memory");
-}
-
-__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
-
-// Waits until at most one committed group (the next tile's) is still in flight, or none.
-__device__ __forceinline__ void cp_async_wait(bool one_pending)
-{
-    if (one_pending) asm volatile("cp.async.wait_group 1;\n" ::: "memory");
-    else asm volatile("cp.async.wait_group 0;\n" ::: "memory");
-}
-
-// Four 8x8 b16 matrices; lanes 8i .. 8i+7 give the row addresses of matrix i, register i gets lane's
-// (row lane/4, columns 2(lane%4), +1) of matrix i.
-__device__ __forceinline__ void ldmatrix_x4(unsigned (&r)[4], unsigned address)
-{
-    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-        : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-        : "r"(address));
-}
-
-// The same, transposed: register i gets (rows 2(lane%4), +1, column lane/4) of matrix i.
-__device__ __forceinline__ void ldmatrix_x4_trans(unsigned (&r)[4], unsigned address)
-{
-    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-        : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-        : "r"(address));
-}
-
-// d += a·b for one 16x8x16 tile. Per lane (g = lane / 4, t = lane % 4):
-//   a: {row g, cols 2t..2t+1}, {row g+8, cols 2t..}, {row g, cols 2t+8..}, {row g+8, cols 2t+8..}
-//   b: {k 2t..2t+1, col g}, {k 2t+8..2t+9, col g}
-//   d: {row g, cols 2t, 2t+1}, {row g+8, cols 2t, 2t+1}
-__device__ __forceinline__ void mma_bf16(float (&d)[4], const unsigned (&a)[4], unsigned b0, unsigned b1)
-{
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
-// ---- end of PTX helpers ---------------------------------------------------------------------------------------
 
 __device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
 

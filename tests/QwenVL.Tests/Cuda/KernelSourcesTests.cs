@@ -97,4 +97,17 @@ public class KernelSourcesTests
         Assert.Contains("/nor/this", e.Message);
         Assert.Contains("QWENVL_CUDA_INCLUDE", e.Message);
     }
+
+    [Fact]
+    public void Shared_headers_are_pasted_where_a_kernel_includes_them()
+    {
+        foreach (var file in new[] { KernelSources.DecodeAttentionMma, KernelSources.PagedPrefillAttention })
+        {
+            var source = KernelSources.Read(file);
+            Assert.DoesNotContain("#include \"mma_ptx.cuh\"", source);
+            Assert.Contains("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32", source);
+            Assert.Contains("__device__ __forceinline__ void cp_async_wait_all()", source);
+        }
+        Assert.DoesNotContain("mma_ptx.cuh", KernelSources.FileNames);
+    }
 }

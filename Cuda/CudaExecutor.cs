@@ -15,9 +15,10 @@ namespace QwenVL.Cuda;
 /// <summary>
 /// The language model on one GPU behind <see cref="IModelExecutor"/>: bf16 weights uploaded once, activations
 /// planned for the largest step, the paged KV cache in bf16 with the scheduler's block layout, one stream.
-/// Each step packs its metadata on the host into a pinned buffer and sends it with one copy, queues the
-/// forward pass (<see cref="CudaDecoder"/>), brings the sample rows' logits back and samples them on the CPU.
-/// Images are encoded by the CPU vision tower for now and kept on the device until released.
+/// Each step packs its metadata on the host into a pinned buffer and sends it with one copy, then either replays the
+/// captured graph of its decode bucket or queues the forward pass (<see cref="CudaDecoder"/>) kernel by kernel, and
+/// picks the tokens on the device (only ids and logprobs come back) or, for a few non-greedy rows, on the host.
+/// Images are encoded by the GPU vision tower and kept on the device until released.
 /// Calls may come from any one thread at a time: each makes the device's context current first.
 /// </summary>
 public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
@@ -89,7 +90,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
         LoadMilliseconds = clock.Elapsed.TotalMilliseconds;
     }
 
-    /// <summary>Opens the GPU, uploads the model's language weights and loads its vision tower (on the CPU for now).</summary>
+    /// <summary>Opens the GPU, compiles (or finds cached) the kernels, uploads the language weights and loads the vision tower.</summary>
     public static CudaExecutor Load(ModelDirectory model, CudaExecutorOptions? options = null)
     {
         options ??= new CudaExecutorOptions();

@@ -32,21 +32,21 @@ public sealed class DecodeAttentionCheck : IDisposable
     private static readonly int[] Contexts = [1, 20, 513, 3000];
 
     private readonly TextWriter _log;
+    private readonly CheckTally _checks;
     private readonly CudaDevice _device;
     private readonly CudaDriver _driver;
     private readonly CudaStreamHandle _stream;
     private readonly KernelCompiler _compiler;
     private readonly EventTimer _timer;
     private readonly Random _random;
-    private readonly List<string> _failed = [];
     private readonly List<string> _summary = [];
     private readonly List<CudaModuleHandle> _modules = [];
     private readonly Dictionary<int, (DecodeAttentionMmaKernel New, DecodeAttentionKernel Old)> _kernels = [];
-    private int _passed;
 
     private DecodeAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
     {
         _log = log;
+        _checks = new CheckTally(log);
         _device = device;
         _driver = device.Driver;
         _stream = _driver.CreateStream();
@@ -74,7 +74,7 @@ public sealed class DecodeAttentionCheck : IDisposable
         var clock = Stopwatch.StartNew();
         _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
         Check("compile and load decode_attention_mma.cu and decode_attention.cu", Compile);
-        if (_failed.Count == 0)
+        if (_checks.AllPassed)
         {
             foreach (var (headDim, heads, kvHeads) in new[] { (128, 12, 2), (64, 4, 2) })
             {
@@ -93,11 +93,8 @@ public sealed class DecodeAttentionCheck : IDisposable
 
         _log.WriteLine();
         foreach (var line in _summary) _log.WriteLine(line);
-        var ok = _failed.Count == 0;
-        _log.WriteLine(ok
-            ? $"decode attention check: PASS ({_passed} checks, {clock.Elapsed.TotalSeconds:F1} s)"
-            : $"decode attention check: FAIL ({_failed.Count} of {_passed + _failed.Count} checks failed: {string.Join("; ", _failed)})");
-        return ok;
+        _log.WriteLine(_checks.Summary("decode attention check", clock.Elapsed));
+        return _checks.AllPassed;
     }
 
     /// <summary>The contexts 1, 20, 513, 3000 repeated over a batch, so that one step mixes short and long sequences.</summary>
@@ -201,24 +198,7 @@ public sealed class DecodeAttentionCheck : IDisposable
         });
     }
 
-    private void Check(string name, Func<bool> body)
-    {
-        bool passed;
-        try
-        {
-            passed = body();
-        }
-        catch (Exception e)
-        {
-            _log.WriteLine($"  {e.GetType().Name}: {e.Message}");
-            if (e is not KernelCompilationException) _log.WriteLine(e.StackTrace);
-            passed = false;
-        }
-        _log.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}");
-        _log.Flush();
-        if (passed) _passed++;
-        else _failed.Add(name);
-    }
+    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
     public void Dispose()
     {

@@ -18,17 +18,17 @@ public sealed partial class DeviceSelfTest : IDisposable
     private const double Gibi = 1024.0 * Mebi;
 
     private readonly TextWriter _log;
+    private readonly CheckTally _checks;
     private readonly CudaDevice _device;
     private readonly CudaDriver _driver;
     private readonly CudaStreamHandle _stream;
     private readonly EventTimer _timer;
     private readonly Random _random;
-    private readonly List<string> _failed = [];
-    private int _passed;
 
     private DeviceSelfTest(TextWriter log, CudaDevice device, int seed)
     {
         _log = log;
+        _checks = new CheckTally(log);
         _device = device;
         _driver = device.Driver;
         _stream = _driver.CreateStream();
@@ -116,30 +116,11 @@ public sealed partial class DeviceSelfTest : IDisposable
         Check("copy bandwidth", MeasureCopyBandwidth);
         foreach (var module in modules) module.Dispose();
 
-        var ok = _failed.Count == 0;
-        _log.WriteLine(ok
-            ? $"selftest: PASS ({_passed} checks, {clock.Elapsed.TotalSeconds:F1} s)"
-            : $"selftest: FAIL ({_failed.Count} of {_passed + _failed.Count} checks failed: {string.Join("; ", _failed)})");
-        return ok;
+        _log.WriteLine(_checks.Summary("selftest", clock.Elapsed));
+        return _checks.AllPassed;
     }
 
-    private void Check(string name, Func<bool> body)
-    {
-        bool passed;
-        try
-        {
-            passed = body();
-        }
-        catch (Exception e)
-        {
-            _log.WriteLine($"  {e.GetType().Name}: {e.Message}");
-            passed = false;
-        }
-        _log.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}");
-        _log.Flush();
-        if (passed) _passed++;
-        else _failed.Add(name);
-    }
+    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
     private void DescribeDevice(int seed)
     {

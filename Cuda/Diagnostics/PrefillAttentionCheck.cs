@@ -23,21 +23,21 @@ public sealed class PrefillAttentionCheck : IDisposable
     private const uint PoisonBf16Pair = 0x7FC07FC0;
 
     private readonly TextWriter _log;
+    private readonly CheckTally _checks;
     private readonly CudaDevice _device;
     private readonly CudaDriver _driver;
     private readonly CudaStreamHandle _stream;
     private readonly KernelCompiler _compiler;
     private readonly EventTimer _timer;
     private readonly Random _random;
-    private readonly List<string> _failed = [];
     private readonly List<string> _summary = [];
     private readonly List<CudaModuleHandle> _modules = [];
     private readonly Dictionary<int, (PagedPrefillAttentionKernel New, PagedAttentionKernel Old)> _kernels = [];
-    private int _passed;
 
     private PrefillAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
     {
         _log = log;
+        _checks = new CheckTally(log);
         _device = device;
         _driver = device.Driver;
         _stream = _driver.CreateStream();
@@ -65,7 +65,7 @@ public sealed class PrefillAttentionCheck : IDisposable
         var clock = Stopwatch.StartNew();
         _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
         Check("compile and load paged_prefill_attention.cu and paged_attention.cu", Compile);
-        if (_failed.Count == 0)
+        if (_checks.AllPassed)
         {
             // (context before the step, queries in the step) per sequence: prefix hits and later chunks (context > 0),
             // single queries, counts around the 64-query tile and the old kernel's tiles.
@@ -87,11 +87,8 @@ public sealed class PrefillAttentionCheck : IDisposable
 
         _log.WriteLine();
         foreach (var line in _summary) _log.WriteLine(line);
-        var ok = _failed.Count == 0;
-        _log.WriteLine(ok
-            ? $"prefill attention check: PASS ({_passed} checks, {clock.Elapsed.TotalSeconds:F1} s)"
-            : $"prefill attention check: FAIL ({_failed.Count} of {_passed + _failed.Count} checks failed: {string.Join("; ", _failed)})");
-        return ok;
+        _log.WriteLine(_checks.Summary("prefill attention check", clock.Elapsed));
+        return _checks.AllPassed;
     }
 
     private bool Compile()
@@ -180,24 +177,7 @@ public sealed class PrefillAttentionCheck : IDisposable
         });
     }
 
-    private void Check(string name, Func<bool> body)
-    {
-        bool passed;
-        try
-        {
-            passed = body();
-        }
-        catch (Exception e)
-        {
-            _log.WriteLine($"  {e.GetType().Name}: {e.Message}");
-            if (e is not KernelCompilationException) _log.WriteLine(e.StackTrace);
-            passed = false;
-        }
-        _log.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}");
-        _log.Flush();
-        if (passed) _passed++;
-        else _failed.Add(name);
-    }
+    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
     public void Dispose()
     {

@@ -16,19 +16,19 @@ public sealed partial class VisionTowerCheck : IDisposable
     private const double Mebi = 1024.0 * 1024.0;
 
     private readonly TextWriter _log;
+    private readonly CheckTally _checks;
     private readonly CudaDevice _device;
     private readonly CudaDriver _driver;
     private readonly CudaStreamHandle _stream;
     private readonly KernelCompiler _compiler;
     private readonly EventTimer _timer;
     private readonly Random _random;
-    private readonly List<string> _failed = [];
     private readonly List<string> _summary = [];
-    private int _passed;
 
     private VisionTowerCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
     {
         _log = log;
+        _checks = new CheckTally(log);
         _device = device;
         _driver = device.Driver;
         _stream = _driver.CreateStream();
@@ -65,11 +65,8 @@ public sealed partial class VisionTowerCheck : IDisposable
 
         _log.WriteLine();
         foreach (var line in _summary) _log.WriteLine(line);
-        var ok = _failed.Count == 0;
-        _log.WriteLine(ok
-            ? $"vision check: PASS ({_passed} checks, {clock.Elapsed.TotalSeconds:F1} s)"
-            : $"vision check: FAIL ({_failed.Count} of {_passed + _failed.Count} checks failed: {string.Join("; ", _failed)})");
-        return ok;
+        _log.WriteLine(_checks.Summary("vision check", clock.Elapsed));
+        return _checks.AllPassed;
     }
 
     /// <summary>Compiles every vision kernel file once up front, so a compile error shows for each file with its log.</summary>
@@ -98,24 +95,7 @@ public sealed partial class VisionTowerCheck : IDisposable
             + $"{_driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes)} bytes local, "
             + $"{_driver.FunctionAttribute(f, FunctionAttribute.SharedSizeBytes)} bytes static shared");
 
-    private void Check(string name, Func<bool> body)
-    {
-        bool passed;
-        try
-        {
-            passed = body();
-        }
-        catch (Exception e)
-        {
-            _log.WriteLine($"  {e.GetType().Name}: {e.Message}");
-            if (e is not KernelCompilationException) _log.WriteLine(e.StackTrace);
-            passed = false;
-        }
-        _log.WriteLine($"{(passed ? "PASS" : "FAIL")} {name}");
-        _log.Flush();
-        if (passed) _passed++;
-        else _failed.Add(name);
-    }
+    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
     public void Dispose()
     {

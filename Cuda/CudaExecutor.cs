@@ -214,16 +214,20 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
         return _logitsHost.AsSpan<float>()[..(rows.Length * Spec.VocabSize)].ToArray();
     }
 
+    /// <summary>Encodes the step's images the store does not hold, several per pass of the tower (<see cref="DeviceImageStore.AddAll"/>).</summary>
     private void EncodeNewImages(StepBatch batch)
     {
         var encode = batch.Encode;
         if (encode == null || encode.Count == 0) return;
-        for (int i = 0; i < encode.Count; i++)
+        if (_encoder == null)
         {
-            if (_images.Contains(encode[i].Key)) continue;
-            if (_encoder == null) throw new InvalidOperationException("this executor was built without the vision tower");
-            _images.Add(encode[i].Key, encode[i].Patches, _encoder, _stream);
+            foreach (var image in encode)
+            {
+                if (!_images.Contains(image.Key)) throw new InvalidOperationException("this executor was built without the vision tower");
+            }
+            return;
         }
+        _images.AddAll(encode, _encoder, _stream);
     }
 
     /// <summary>

@@ -70,6 +70,12 @@ public sealed partial class VisionTowerCheck
             _log.WriteLine($"  repeat identical: {once.AsSpan().SequenceEqual(again)}, unaligned identical: {once.AsSpan().SequenceEqual(unaligned)}");
             return once.AsSpan().SequenceEqual(again) && once.AsSpan().SequenceEqual(unaligned);
         });
+
+        Check("tiny tower: images of different grids encoded in one pass equal each encoded alone", () =>
+        {
+            using var batchTower = new CudaVisionTower(_device, _stream, _compiler, ckpt, config, BatchPatches);
+            return CompareBatched(batchTower, "tiny");
+        });
     }
 
     private bool CheckCase(FixtureCase c, CudaVisionTower tower, CpuVisionTower cpu, SafetensorsFile reference)

@@ -9,6 +9,7 @@ namespace QwenVL.Cuda.Diagnostics;
 /// Checks <see cref="Vision.CudaVisionTower"/> on a real device: the attention kernels against a float64 reference on
 /// random data; the tower on the tiny fixture against what Hugging Face computed and against the CPU tower; and, with
 /// a checkpoint of the 2B shapes, the time per 448×448 image and the error against the CPU tower on a small image.
+/// With either model, several images encoded in one pass against each encoded alone (and, at the 2B shapes, the time).
 /// Each check prints PASS or FAIL with its numbers; the last line is the verdict.
 /// </summary>
 public sealed partial class VisionTowerCheck : IDisposable
@@ -61,7 +62,11 @@ public sealed partial class VisionTowerCheck : IDisposable
         CompileAll();
         CheckAttentionKernels();
         if (tinyDirectory is not null) CheckFixture(tinyDirectory);
-        if (largeDirectory is not null) MeasureLarge(largeDirectory);
+        if (largeDirectory is not null)
+        {
+            MeasureLarge(largeDirectory);
+            MeasureBatchedLarge(largeDirectory);
+        }
 
         _log.WriteLine();
         foreach (var line in _summary) _log.WriteLine(line);

@@ -8,7 +8,8 @@ namespace QwenVL.Cuda.Executor;
 /// <param name="ImageStoreBytes">device memory for encoded images held between encode and release</param>
 /// <param name="LoadVisionTower">false for text-only use: images are then an error</param>
 /// <param name="SampleOnDevice">tokens are picked on the device (sampling.cu); false: logits go to the host Sampler</param>
-/// <param name="MaxImagePatches">largest image the GPU vision tower takes, in 14-pixel patches (default: 16,384 = about 1792×1792)</param>
+/// <param name="MaxImagePatches">largest image the GPU vision tower takes, in 14-pixel patches (default: 16,384 = about 1792×1792);
+/// also the most patches of a step's new images it encodes together in one pass</param>
 /// <param name="CubinCacheDirectory">null: $QWENVL_CUBIN_CACHE or ~/.cache/qwenvl/cubin</param>
 /// <param name="EnforceEager">no CUDA graphs: every step is launched kernel by kernel (vLLM's --enforce-eager)</param>
 /// <param name="SmallStepGemv">steps of at most 4 tokens use gemv.cu instead of cuBLASLt (false: cuBLASLt always)</param>

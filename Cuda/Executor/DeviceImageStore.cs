@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
+using QwenVL.Cuda.Vision;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Vision;
 
@@ -7,8 +9,9 @@ namespace QwenVL.Cuda.Executor;
 
 /// <summary>
 /// Encoded images on the device, keyed by content, in one block allocated at start-up: an image's fp32
-/// embeddings [tokens, hidden] stay until the scheduler releases its key. The scheduler's encoder budget keeps
-/// what is held at once within the block; running out is an error that names the sizes.
+/// embeddings [tokens, hidden] stay until the scheduler releases its key. A step's new images are encoded together,
+/// several per pass of the vision tower. The scheduler's encoder budget keeps what is held at once within the
+/// block; running out is an error that names the sizes.
 /// </summary>
 internal sealed class DeviceImageStore : IDisposable
 {
@@ -17,6 +20,11 @@ internal sealed class DeviceImageStore : IDisposable
     private readonly Dictionary<ImageKey, (long Offset, int Tokens)> _images = new();
     private readonly int _hidden;
     private readonly int _mergeSize;
+    private readonly List<ImageKey> _newKeys = [];
+    private readonly List<PixelPatches> _newPatches = [];
+    private readonly List<long> _newOffsets = [];
+    private readonly List<ulong> _newDestinations = [];
+    private readonly List<Range> _passes = [];
 
     public DeviceImageStore(CudaDriver driver, long capacityBytes, int hidden, int mergeSize)
     {
@@ -32,26 +40,55 @@ internal sealed class DeviceImageStore : IDisposable
 
     public bool Contains(ImageKey key) => _images.ContainsKey(key);
 
-    /// <summary>Encodes the image into the store unless it is there already.</summary>
-    public void Add(ImageKey key, PixelPatches image, IImageEncoder encoder, CudaStreamHandle stream)
+    /// <summary>
+    /// Encodes every image of <paramref name="images"/> that the store does not hold yet (a key listed twice is encoded
+    /// once): a range for each first, then as few encoder passes as <see cref="VisionPasses.Group"/> makes of them in
+    /// list order. If anything fails, none of the list's new images is kept and their ranges are free again.
+    /// </summary>
+    public void AddAll(IReadOnlyList<ImageToEncode> images, IImageEncoder encoder, CudaStreamHandle stream)
     {
-        if (_images.ContainsKey(key)) return;
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(encoder);
+        // Reused lists: a step's new images need no allocation here.
+        _newKeys.Clear();
+        _newPatches.Clear();
+        _newOffsets.Clear();
+        _newDestinations.Clear();
+        _passes.Clear();
+        try
+        {
+            foreach (var image in images)
+            {
+                if (_images.ContainsKey(image.Key) || _newKeys.Contains(image.Key)) continue;
+                long offset = Allocate(image.Key, image.Patches);
+                _newKeys.Add(image.Key);
+                _newPatches.Add(image.Patches);
+                _newOffsets.Add(offset);
+                _newDestinations.Add(_memory.Address + (ulong)offset);
+            }
+            var patches = CollectionsMarshal.AsSpan(_newPatches);
+            var destinations = CollectionsMarshal.AsSpan(_newDestinations);
+            VisionPasses.Group(patches, encoder.MaxPatchesPerPass, _passes);
+            foreach (var pass in _passes) encoder.EncodeBatch(patches[pass], destinations[pass], stream);
+        }
+        catch
+        {
+            foreach (var offset in _newOffsets) _ranges.Free(offset);
+            throw;
+        }
+        for (int i = 0; i < _newKeys.Count; i++) _images.Add(_newKeys[i], (_newOffsets[i], _newPatches[i].TokenCount(_mergeSize)));
+    }
+
+    /// <summary>A range for the image's embeddings; running out is an error naming the sizes.</summary>
+    private long Allocate(ImageKey key, PixelPatches image)
+    {
         int tokens = image.TokenCount(_mergeSize);
         long bytes = (long)tokens * _hidden * sizeof(float);
         if (!_ranges.TryAllocate(bytes, out long offset))
             throw new InvalidOperationException(
-                $"the device image store ({_ranges.Capacity} bytes, {_ranges.Used} in use by {_images.Count} images, largest free range {_ranges.LargestFree}) "
-                + $"cannot hold image {key} of {tokens} tokens ({bytes} bytes)");
-        try
-        {
-            encoder.Encode(image, _memory.Address + (ulong)offset, stream);
-        }
-        catch
-        {
-            _ranges.Free(offset);
-            throw;
-        }
-        _images.Add(key, (offset, tokens));
+                $"the device image store ({_ranges.Capacity} bytes, {_ranges.Used} in use by {_images.Count} images and {_newKeys.Count} new ones of this step, "
+                + $"largest free range {_ranges.LargestFree}) cannot hold image {key} of {tokens} tokens ({bytes} bytes)");
+        return offset;
     }
 
     public DeviceImage this[ImageKey key] =>

@@ -11,17 +11,23 @@ namespace QwenVL.Cuda.Vision;
 /// <summary>
 /// Qwen2-VL's vision encoder on the GPU: the function of <see cref="Runtime.Cpu.CpuVisionTower"/> with bf16 weights and
 /// matmul operands, fp32 accumulation, an fp32 residual stream and fp32 LayerNorm/softmax arithmetic.
-/// Per image: patch embedding (one matmul), then per block LayerNorm → qkv (+bias, 2-D rotary) → attention within
+/// Per pass: patch embedding (one matmul), then per block LayerNorm → qkv (+bias, 2-D rotary) → attention within
 /// each frame → proj, residual; LayerNorm → fc1 → QuickGELU → fc2, residual; then the PatchMerger (LayerNorm, 2×2
-/// windows joined, Linear, GELU, Linear).
+/// windows joined, Linear, GELU, Linear). A pass encodes one image or several with their patches concatenated
+/// (<see cref="VisionPasses"/>), so the matmuls of a step's new images run once on all their rows.
 /// Weights are uploaded once; activations live in one block sized for <see cref="MaxPatches"/> patches. All work is
 /// queued on the stream given at construction, and the device's context must be current on the calling thread.
 /// Not thread-safe: one caller at a time.
 /// </summary>
-public sealed unsafe class CudaVisionTower : IDisposable
+public sealed unsafe partial class CudaVisionTower : IDisposable
 {
     private const float NormEps = 1e-6f;
-    private const int MaxCachedShapes = 16;
+
+    /// <summary>
+    /// Row counts with matmul plans kept: a pass's count is the sum of its images' patches, so batches bring more
+    /// shapes than single images; a plan is a few small host objects, and dropping them all waits for the stream.
+    /// </summary>
+    private const int MaxCachedShapes = 64;
 
     /// <summary>cuBLASLt's chosen algorithms assume 256-byte aligned operands unless told otherwise.</summary>
     private const int OutputAlignment = 256;
@@ -40,6 +46,13 @@ public sealed unsafe class CudaVisionTower : IDisposable
     private readonly PinnedHostMemoryHandle _staging;
     private readonly CudaEventHandle _stagingCopied;
     private readonly Dictionary<int, VisionGemms> _gemms = [];
+
+    // Per pass, indexed by image; sized for the most images a pass can hold (one merge window each).
+    private readonly int[] _patchOffsets;
+    private readonly int[] _tokenOffsets;
+
+    /// <summary>The attention segments of a pass (one per frame, at least one merge window each).</summary>
+    private readonly int[] _segments;
     private readonly int _patchIn;
     private readonly int _window;
     private bool _stagingBusy;
@@ -49,7 +62,9 @@ public sealed unsafe class CudaVisionTower : IDisposable
     /// <param name="compiler">Compiles (or finds cached) the tower's kernels for the device.</param>
     /// <param name="checkpoint">The model's weights; read during construction only.</param>
     /// <param name="config">The vision tower's hyper-parameters.</param>
-    /// <param name="maxPatches">The most patches (grid_t·grid_h·grid_w) of one image this tower will encode.</param>
+    /// <param name="maxPatches">
+    /// The most patches (grid_t·grid_h·grid_w) one pass encodes: the largest image, and the sum of the images encoded together.
+    /// </param>
     public CudaVisionTower(
         CudaDevice device, CudaStreamHandle stream, KernelCompiler compiler, SafetensorsCheckpoint checkpoint, VisionConfig config, int maxPatches)
     {
@@ -67,6 +82,9 @@ public sealed unsafe class CudaVisionTower : IDisposable
         _window = config.SpatialMergeSize * config.SpatialMergeSize;
         _patchIn = config.InChannels * config.TemporalPatchSize * config.PatchSize * config.PatchSize;
         _layout = VisionActivationLayout.Plan(config, maxPatches);
+        _patchOffsets = new int[_layout.MaxTokens];
+        _tokenOffsets = new int[_layout.MaxTokens];
+        _segments = new int[_layout.MaxTokens];
         try
         {
             _layerNorm = new ResidualLayerNormKernel(_driver, Load(compiler, KernelSources.VisionLayerNorm));
@@ -90,7 +108,7 @@ public sealed unsafe class CudaVisionTower : IDisposable
 
     public int MaxPatches => _layout.MaxPatches;
 
-    /// <summary>The most embedding rows one image can produce (<see cref="MaxPatches"/> / merge²).</summary>
+    /// <summary>The most embedding rows one pass can produce (<see cref="MaxPatches"/> / merge²).</summary>
     public int MaxTokens => _layout.MaxTokens;
 
     /// <summary>Bytes per embedding row: out_hidden bf16 values.</summary>
@@ -118,62 +136,13 @@ public sealed unsafe class CudaVisionTower : IDisposable
     public void Encode(PixelPatches image, ulong destination)
     {
         ArgumentNullException.ThrowIfNull(image);
-        Validate(image);
         if (destination % 2 != 0) throw new ArgumentException("the destination must be 2-byte aligned (bf16)", nameof(destination));
-        var c = Config;
-        int n = image.PatchCount, e = c.EmbedDim, tokens = n / _window, merged = e * _window;
-        var gemms = GemmsFor(n);
-        Mark(VisionStage.Input);
-        int tileCount = Stage(image);
-
-        ulong block = _activations.Address;
-        ulong normed = block + (ulong)_layout.Normed, delta = block + (ulong)_layout.Delta, wide = block + (ulong)_layout.Wide;
-        ulong residual = block + (ulong)_layout.Residual, pixels = block + (ulong)_layout.PixelsBf16;
-        ulong workspace = block + (ulong)_layout.Workspace;
-        long workspaceBytes = _layout.WorkspaceBytes;
-
-        _elementwise.ToBf16(block + (ulong)_layout.PixelsF32, pixels, (long)n * _patchIn, _stream);
-        Mark(VisionStage.Matmul);
-        gemms.Patch.Run(pixels, _weights.PatchEmbed, delta, workspace, workspaceBytes, _stream);
-        var (gamma, beta) = NormBefore(0);
-        Mark(VisionStage.LayerNorm);
-        _layerNorm.Launch(residual, delta, 0, gamma, beta, normed, n, e, accumulate: false, NormEps, _stream);
-        for (int i = 0; i < c.Depth; i++)
-        {
-            var w = _weights.Blocks[i];
-            Mark(VisionStage.Matmul);
-            gemms.Qkv.Run(normed, w.Qkv, wide, workspace, workspaceBytes, _stream);
-            Mark(VisionStage.Rotary);
-            _rotary.Launch(wide, w.QkvBias, block + (ulong)_layout.Positions, _weights.InverseFrequency, n, e, _attention.HeadDim, _stream);
-            Mark(VisionStage.Attention);
-            _attention.Launch(wide, normed, block + (ulong)_layout.Tiles, tileCount, c.NumHeads, UseSimpleAttention, _stream);
-            Mark(VisionStage.Matmul);
-            gemms.Proj.Run(normed, w.Proj, delta, workspace, workspaceBytes, _stream);
-            Mark(VisionStage.LayerNorm);
-            _layerNorm.Launch(residual, delta, w.ProjBias, w.Norm2Weight, w.Norm2Bias, normed, n, e, accumulate: true, NormEps, _stream);
-            Mark(VisionStage.Matmul);
-            gemms.Fc1.Run(normed, w.Fc1, wide, workspace, workspaceBytes, _stream);
-            Mark(VisionStage.Activation);
-            _elementwise.BiasQuickGelu(wide, w.Fc1Bias, n, e * c.MlpRatio, _stream);
-            Mark(VisionStage.Matmul);
-            gemms.Fc2.Run(wide, w.Fc2, delta, workspace, workspaceBytes, _stream);
-            (gamma, beta) = NormBefore(i + 1);
-            Mark(VisionStage.LayerNorm);
-            _layerNorm.Launch(residual, delta, w.Fc2Bias, gamma, beta, normed, n, e, accumulate: true, NormEps, _stream);
-        }
-
-        // The merger reads the normed rows four at a time: [n, e] is [n/4, 4e] in memory.
-        Mark(VisionStage.Matmul);
-        gemms.MergerFc1.Run(normed, _weights.MergerFc1, wide, workspace, workspaceBytes, _stream);
-        Mark(VisionStage.Activation);
-        _elementwise.BiasGelu(wide, _weights.MergerFc1Bias, tokens, merged, _stream);
+        var images = new ReadOnlySpan<PixelPatches>(in image);
+        int patches = Prepare(images);
         bool direct = destination % OutputAlignment == 0;
-        ulong output = direct ? destination : block + (ulong)_layout.Output;
-        Mark(VisionStage.Matmul);
-        gemms.MergerFc2.Run(wide, _weights.MergerFc2, output, workspace, workspaceBytes, _stream);
-        Mark(VisionStage.Activation);
-        _elementwise.BiasAdd(output, _weights.MergerFc2Bias, tokens, c.OutHiddenSize, _stream);
-        if (!direct) _driver.CopyDeviceToDeviceAsync(destination, output, (long)tokens * OutputRowBytes, _stream);
+        ulong output = direct ? destination : _activations.Address + (ulong)_layout.Output;
+        RunPass(images, patches, output);
+        if (!direct) _driver.CopyDeviceToDeviceAsync(destination, output, (long)TokenCount(image) * OutputRowBytes, _stream);
         Profile?.End(_stream);
     }
 
@@ -181,9 +150,35 @@ public sealed unsafe class CudaVisionTower : IDisposable
     public void EncodeF32(PixelPatches image, ulong destination)
     {
         ArgumentNullException.ThrowIfNull(image);
+        EncodeBatchF32(new ReadOnlySpan<PixelPatches>(in image), new ReadOnlySpan<ulong>(in destination));
+    }
+
+    /// <summary>
+    /// Encodes several images in one pass, their patches (at most <see cref="MaxPatches"/> together) concatenated so
+    /// every matmul runs once with all their rows; each image attends only within its own frames. Image i's fp32 rows
+    /// [tokens_i, out_hidden] land at <paramref name="destinations"/>[i], queued on the stream; the images' values
+    /// have been copied when this returns. The result per image is that of encoding it alone, up to the rounding of
+    /// the matmul algorithm cuBLASLt picks for the larger row count.
+    /// </summary>
+    public void EncodeBatchF32(ReadOnlySpan<PixelPatches> images, ReadOnlySpan<ulong> destinations)
+    {
+        if (images.Length != destinations.Length)
+            throw new ArgumentException($"{images.Length} images but {destinations.Length} destinations", nameof(destinations));
+        if (images.Length == 0) return;
+        foreach (var destination in destinations)
+        {
+            if (destination % sizeof(float) != 0) throw new ArgumentException("every destination must be 4-byte aligned (fp32)", nameof(destinations));
+        }
+        int patches = Prepare(images);
         ulong output = _activations.Address + (ulong)_layout.Output;
-        Encode(image, output);
-        _elementwise.ToF32(output, destination, (long)TokenCount(image) * Config.OutHiddenSize, _stream);
+        RunPass(images, patches, output);
+        int hidden = Config.OutHiddenSize;
+        for (int i = 0; i < images.Length; i++)
+        {
+            ulong rows = output + (ulong)_tokenOffsets[i] * (ulong)OutputRowBytes;
+            _elementwise.ToF32(rows, destinations[i], (long)TokenCount(images[i]) * hidden, _stream);
+        }
+        Profile?.End(_stream);
     }
 
     /// <summary>Encodes one image and waits for it: the embeddings [tokens, out_hidden] widened from bf16 to float.</summary>
@@ -202,10 +197,41 @@ public sealed unsafe class CudaVisionTower : IDisposable
     /// <summary>Floating-point operations of the matmuls and attention for an image of this shape.</summary>
     public double Flops(PixelPatches image)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        return Flops(new ReadOnlySpan<PixelPatches>(in image));
+    }
+
+    /// <summary>Floating-point operations of one pass over these images: the matmuls on all their rows, attention per frame.</summary>
+    public double Flops(ReadOnlySpan<PixelPatches> images)
+    {
         var c = Config;
-        double frame = (double)image.GridH * image.GridW;
-        double attention = 4.0 * image.PatchCount * frame * c.EmbedDim * c.Depth;
-        return GemmsFor(image.PatchCount).Flops(c.Depth) + attention;
+        double attention = 0;
+        int patches = 0;
+        foreach (var image in images)
+        {
+            attention += 4.0 * image.PatchCount * ((double)image.GridH * image.GridW) * c.EmbedDim * c.Depth;
+            patches += image.PatchCount;
+        }
+        return patches == 0 ? 0 : GemmsFor(patches).Flops(c.Depth) + attention;
+    }
+
+    /// <summary>
+    /// Checks the images and that they fit one pass, and fills <see cref="_patchOffsets"/> and <see cref="_tokenOffsets"/>;
+    /// returns the pass's patch count.
+    /// </summary>
+    private int Prepare(ReadOnlySpan<PixelPatches> images)
+    {
+        long total = 0;
+        foreach (var image in images)
+        {
+            ArgumentNullException.ThrowIfNull(image, nameof(images));
+            Validate(image);
+            total += image.PatchCount;
+        }
+        if (total > MaxPatches)
+            throw new ArgumentException($"the {images.Length} images have {total} patches together; this tower was sized for at most {MaxPatches} in one pass", nameof(images));
+        VisionPasses.TokenOffsets(images, Config.SpatialMergeSize, _tokenOffsets);
+        return VisionPasses.PatchOffsets(images, _patchOffsets);
     }
 
     private void Validate(PixelPatches image)
@@ -217,51 +243,6 @@ public sealed unsafe class CudaVisionTower : IDisposable
             throw new ArgumentException($"the image has {n} patches; this tower was sized for at most {MaxPatches}", nameof(image));
         if (image.Values.Length != (long)n * _patchIn)
             throw new ArgumentException($"the image holds {image.Values.Length} values, {n} patches of {_patchIn} need {(long)n * _patchIn}", nameof(image));
-    }
-
-    private void Mark(VisionStage stage) => Profile?.Mark(stage, _stream);
-
-    /// <summary>The LayerNorm applied before block <paramref name="block"/>'s attention, or the merger's after the last block.</summary>
-    private (ulong Gamma, ulong Beta) NormBefore(int block) =>
-        block < Config.Depth
-            ? (_weights.Blocks[block].Norm1Weight, _weights.Blocks[block].Norm1Bias)
-            : (_weights.MergerNormWeight, _weights.MergerNormBias);
-
-    /// <summary>Writes the pixels, positions and attention tiles into the pinned buffer and queues their copies.</summary>
-    private int Stage(PixelPatches image)
-    {
-        // The copies queued by the last call read the pinned buffer asynchronously: wait until they are done.
-        if (_stagingBusy) _driver.Synchronize(_stagingCopied);
-        int n = image.PatchCount;
-        var host = (byte*)_staging.Pointer;
-        long pixelBytes = (long)n * _patchIn * 4, positionBytes = n * 2L * 4;
-        image.Values.AsSpan(0, n * _patchIn).CopyTo(new Span<float>(host + _layout.PixelsF32, n * _patchIn));
-        VisionPatchPositions.Fill(image.GridT, image.GridH, image.GridW, Config.SpatialMergeSize, new Span<int>(host + _layout.Positions, 2 * n));
-        var tiles = new Span<int>(host + _layout.Tiles, _layout.MaxTiles * AttentionTiles.Stride);
-        int tileCount = AttentionTiles.FillForFrames(image.GridT, image.GridH * image.GridW, tiles);
-
-        ulong block = _activations.Address;
-        _driver.CopyHostToDeviceAsync(block + (ulong)_layout.PixelsF32, host + _layout.PixelsF32, pixelBytes, _stream);
-        _driver.CopyHostToDeviceAsync(block + (ulong)_layout.Positions, host + _layout.Positions, positionBytes, _stream);
-        _driver.CopyHostToDeviceAsync(block + (ulong)_layout.Tiles, host + _layout.Tiles, tileCount * AttentionTiles.Stride * 4L, _stream);
-        _driver.Record(_stagingCopied, _stream);
-        _stagingBusy = true;
-        return tileCount;
-    }
-
-    private VisionGemms GemmsFor(int patches)
-    {
-        if (_gemms.TryGetValue(patches, out var gemms)) return gemms;
-        if (_gemms.Count >= MaxCachedShapes)
-        {
-            // Queued matmuls do not need their plans any more, but wait so nothing in flight could.
-            _driver.Synchronize(_stream);
-            foreach (var old in _gemms.Values) old.Dispose();
-            _gemms.Clear();
-        }
-        gemms = new VisionGemms(CuBlasLt.Shared, _lt, Config, patches, _layout.WorkspaceBytes);
-        _gemms.Add(patches, gemms);
-        return gemms;
     }
 
     private CudaModuleHandle Load(KernelCompiler compiler, string file)

@@ -4,8 +4,8 @@ using QwenVL.Runtime.Model;
 namespace QwenVL.Cuda.Vision;
 
 /// <summary>
-/// Where the vision tower's per-call buffers lie inside its one activation block, sized for images of up to
-/// <see cref="MaxPatches"/> patches. The block starts with the staged inputs (fp32 pixel values, patch positions,
+/// Where the vision tower's per-call buffers lie inside its one activation block, sized for passes of up to
+/// <see cref="MaxPatches"/> patches (one image, or several concatenated). The block starts with the staged inputs (fp32 pixel values, patch positions,
 /// attention tiles), laid out exactly as in the pinned host buffer they are copied from. Offsets are bytes from the
 /// block's start, each aligned to <see cref="DeviceArena.DefaultAlignment"/>.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed record VisionActivationLayout
 
     public required int WideColumns { get; init; }
 
-    /// <summary>bf16 [tokens, out_hidden]: where <c>EncodeToHost</c> has the tower write.</summary>
+    /// <summary>bf16 [tokens, out_hidden]: the merger's rows when they do not go straight to the caller (fp32 and host encodes).</summary>
     public required long Output { get; init; }
 
     public required long Workspace { get; init; }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using QwenVL.Actors;
+using QwenVL.Cluster;
+using QwenVL.Cluster.Messages;
 using QwenVL.Http.Composition;
 using QwenVL.Http.Metrics;
 using QwenVL.Runtime.Generation;
@@ -25,24 +27,28 @@ public static partial class MetricsApi
 
     /// <remarks>Without a completion service (or while it does not answer) a scrape still gets the edge's metrics.</remarks>
     public static async Task<ContentHttpResult> GetMetrics([FromServices] ServingMetrics metrics, [FromServices] ServedModel model,
-        [FromServices] ICompletionService? completions, [FromServices] ILogger<ServingMetrics> logger, CancellationToken cancellationToken)
+        [FromServices] ICompletionService? completions, [FromServices] ILogger<ServingMetrics> logger, CancellationToken cancellationToken,
+        [FromServices] IClusterMembership? membership = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(model);
         var writer = PrometheusTextWriter.WithModelName(model.PrimaryName);
-        var status = completions == null ? null : await ReadStatusAsync(completions, logger, cancellationToken);
+        var status = completions == null ? null : await ReadAsync(completions.GetStatusAsync, logger, cancellationToken);
         if (status != null) WriteReplica(writer, status);
+        if (membership != null && await ReadAsync(membership.GetViewAsync, logger, cancellationToken) is { } view) ClusterMetrics.Write(writer, view);
         WriteEdge(writer, metrics);
         return TypedResults.Text(writer.ToString(), PrometheusTextWriter.ContentType);
     }
 
-    private static async Task<ReplicaStatus?> ReadStatusAsync(ICompletionService completions, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Asks with the health probe's timeout; a failure is logged and gives null, so the scrape still answers.</summary>
+    private static async Task<T?> ReadAsync<T>(Func<CancellationToken, Task<T>> read, ILogger logger, CancellationToken cancellationToken)
+        where T : class
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ServerInfoApi.HealthTimeout);
         try
         {
-            return await completions.GetStatusAsync(timeout.Token);
+            return await read(timeout.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -48,6 +48,15 @@ public static partial class ServeCommand
           --request-timeout SECONDS        a request still running after this long ends with 504 (default: none)
           --limit-mm-per-prompt JSON, --allowed-local-media-path DIR, --disable-remote-media,
           --min-pixels N, --max-pixels N   image options, as for generate
+
+        cluster (data parallelism: several nodes, one service; without these flags the node runs alone):
+          --cluster-host HOST              the address the other nodes reach this node at
+          --cluster-port N                 its remoting port (default 2552)
+          --seed-nodes ADDR[,ADDR...]      akka.tcp://qwenvl@host:port of the nodes to join; a node listing its own
+                                           address first forms the cluster
+          --role worker|frontend           worker (default): a replica with the model; frontend: the HTTP edge only,
+                                           no weights, routing every request to a worker
+          --cluster-down-after SECONDS     how long a member may stay unreachable before it is downed (default 5)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken stopping = default)
@@ -65,10 +74,38 @@ public static partial class ServeCommand
         LogVersion(logger, ServerInfoApi.ServerVersion);
         LogNonDefaultArgs(logger, NonDefaultArgs(options));
 
+        if (options.IsFrontend) return await RunFrontendAsync(options, loggerFactory, logger, stopping);
         using var model = await OpenAsync(options, loggerFactory, logger, stopping);
-        var served = CreateServedModel(model, options);
+        var served = CreateServedModel(() => ServedModel.Create(model, options));
         LogSamplingDefaults(logger, options.GenerationConfig, SamplingDefaults(served.SamplingDefaults));
         await using var app = ServerApplication.Build(options, served, services => services.AddReplica(model, options));
+        await RunAsync(app, options, stopping);
+        return 0;
+    }
+
+    /// <summary>A frontend node: the model's configs and tokenizer for the edge, no weights; requests go to the workers.</summary>
+    private static async Task<int> RunFrontendAsync(ServeOptions options, ILoggerFactory loggerFactory, ILogger logger, CancellationToken stopping)
+    {
+        var hub = HubOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.HubToken, options.DownloadDir);
+        var path = await ModelResolution.ResolveAsync(options.Model, options.Revision, hub, loggerFactory, ProgressDisplay.ConsoleTerminal(), stopping);
+        ServedModel served;
+        try
+        {
+            var directory = ModelDirectory.Open(path);
+            served = CreateServedModel(() => ServedModel.CreateWithoutWeights(directory, Runtime.Text.QwenTokenizer.Load(directory.Path), options));
+        }
+        catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException)
+        {
+            throw new CliException(e.Message);
+        }
+        LogFrontend(logger, options.Cluster!.SeedNodes.Count);
+        await using var app = ServerApplication.Build(options, served, services => services.AddClusterFrontend(options.Cluster));
+        await RunAsync(app, options, stopping);
+        return 0;
+    }
+
+    private static async Task RunAsync(WebApplication app, ServeOptions options, CancellationToken stopping)
+    {
         try
         {
             await app.StartAsync(stopping);
@@ -78,7 +115,6 @@ public static partial class ServeCommand
             throw new CliException($"cannot listen on {options.ListenUrl}: {e.Message}");
         }
         await app.WaitForShutdownAsync(stopping);
-        return 0;
     }
 
     /// <summary>Resolves the model (downloading what the cache lacks) and loads it, showing the progress of both; `bench` loads it the same way.</summary>
@@ -112,11 +148,11 @@ public static partial class ServeCommand
         return model;
     }
 
-    private static ServedModel CreateServedModel(LoadedModel model, ServeOptions options)
+    private static ServedModel CreateServedModel(Func<ServedModel> create)
     {
         try
         {
-            return ServedModel.Create(model, options);
+            return create();
         }
         catch (CheckpointException e)
         {
@@ -187,6 +223,9 @@ public static partial class ServeCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "non-default args: {Args}")]
     private static partial void LogNonDefaultArgs(ILogger logger, string args);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Frontend node: no weights loaded; requests go to the cluster's workers (seed nodes: {Seeds})")]
+    private static partial void LogFrontend(ILogger logger, int seeds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resolved architecture: {Architecture}")]
     private static partial void LogArchitecture(ILogger logger, string architecture);

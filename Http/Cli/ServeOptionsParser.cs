@@ -19,6 +19,7 @@ public static class ServeOptionsParser
             "gpu-memory-utilization", "device", "api-key", "generation-config", "limit-mm-per-prompt", "allowed-local-media-path",
             "min-pixels", "max-pixels", "seed", "max-waiting-requests", "max-request-body-bytes", "request-timeout",
             "revision", "hf-token", "download-dir",
+            "cluster-host", "cluster-port", "seed-nodes", "role", "cluster-down-after",
         });
 
     public static ServeOptions Parse(string[] args, Func<string, string?> environment)
@@ -54,6 +55,7 @@ public static class ServeOptionsParser
             MaxWaitingRequests = Count(cli, "max-waiting-requests") ?? defaults.MaxWaitingRequests,
             MaxRequestBodyBytes = Bytes(cli, "max-request-body-bytes") ?? defaults.MaxRequestBodyBytes,
             RequestTimeout = Count(cli, "request-timeout") is int seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Cluster = ClusterOptionsParser.Parse(cli),
         };
     }
 

@@ -24,9 +24,10 @@ public static partial class ReplicaComposition
         var requestServices = new RequestServices(
             new PromptPreparer(model.Tokenizer, images, model.Directory.Config), model.Tokenizer, model.EosTokenIds,
             model.Executor.Spec.MaxModelLength, new SequenceIdSource(), options.Seed, options.RequestTimeout);
-        services.AddAkka("qwenvl", (akka, provider) =>
+        services.AddAkka(QwenVL.Cluster.ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Prepend);
+            if (options.Cluster is { } cluster) ClusterComposition.Configure(akka, cluster);
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
@@ -44,15 +45,20 @@ public static partial class ReplicaComposition
                 var requests = system.ActorOf(RequestSupervisor.Props(scheduler, requestServices), "requests-0");
                 registry.Register<SchedulerKey>(scheduler);
                 registry.Register<RequestsKey>(requests);
+                if (options.Cluster != null) ClusterComposition.StartActors(system, registry, QwenVL.Cluster.NodeRole.Worker,
+                        provider.GetRequiredService<QwenVL.Cluster.ReplicaDepartures>(), requests, scheduler);
             });
         });
-        services.AddSingleton<ICompletionService>(provider =>
+        if (options.Cluster != null) return services.AddClusterCompletions(Local);
+        services.AddSingleton<ICompletionService>(Local);
+        return services;
+
+        static LocalCompletionService Local(IServiceProvider provider)
         {
             var registry = provider.GetRequiredService<ActorRegistry>();
             return new LocalCompletionService(registry.Get<RequestsKey>(), registry.Get<SchedulerKey>(),
                 provider.GetRequiredService<ActorSystem>().Materializer());
-        });
-        return services;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Capturing CUDA graphs for decode steps (--enforce-eager skips this) ...")]

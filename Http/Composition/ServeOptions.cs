@@ -51,6 +51,12 @@ public sealed record ServeOptions
     /// <summary>A request still running after this long ends with 504; null: no limit (as vLLM).</summary>
     public TimeSpan? RequestTimeout { get; init; }
 
+    /// <summary>How this node joins a cluster; null: it runs alone.</summary>
+    public Cluster.ClusterSettings? Cluster { get; init; }
+
+    /// <summary>A frontend node serves the HTTP edge only: no weights, no replica.</summary>
+    public bool IsFrontend => Cluster?.Role == QwenVL.Cluster.NodeRole.Frontend;
+
     /// <summary>The served model names, the first of them the one responses and metrics carry.</summary>
     public IReadOnlyList<string> ModelNames => ServedModelNames.Count > 0 ? ServedModelNames : [Model];
 

@@ -40,6 +40,19 @@ public sealed record ServedModel(
             model.Tokenizer, SamplingDefaultsOf(model.Directory, options.GenerationConfig), model.Directory.Preprocessor, options.Images);
     }
 
+    /// <summary>
+    /// What a frontend node serves: the model's configs and tokenizer without its weights; the context length is
+    /// --max-model-len, else the model's, as on the workers.
+    /// </summary>
+    public static ServedModel CreateWithoutWeights(ModelDirectory directory, QwenTokenizer tokenizer, ServeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        var text = directory.Config.Text;
+        return new ServedModel(options.ModelNames, options.Model, directory.Config.Architecture, options.MaxModelLen ?? text.MaxPositionEmbeddings,
+            text.VocabSize, tokenizer, SamplingDefaultsOf(directory, options.GenerationConfig), directory.Preprocessor, options.Images);
+    }
+
     /// <summary>vLLM's --generation-config: "auto" takes the model's file, "vllm" none, anything else is a directory holding one.</summary>
     public static GenerationConfig SamplingDefaultsOf(ModelDirectory directory, string generationConfig)
     {

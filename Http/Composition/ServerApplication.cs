@@ -53,6 +53,7 @@ public static class ServerApplication
         app.MapModels();
         app.MapTokenizer();
         app.MapServerInfo();
+        app.MapCluster();
         app.MapMetrics();
         StartupLog.Register(app, options);
         return app;

@@ -36,6 +36,14 @@ public sealed class PrometheusTextWriter(string labels)
         foreach (var (key, value) in values) Sample(name, $",{label}=\"{Escape(key)}\"", value);
     }
 
+    /// <summary>One gauge with an extra label, one sample per value of it.</summary>
+    public void Gauge(string name, string help, string label, IEnumerable<KeyValuePair<string, double>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        Header(name, help, "gauge");
+        foreach (var (key, value) in values) Sample(name, $",{label}=\"{Escape(key)}\"", value);
+    }
+
     public void Histogram(string name, string help, HistogramSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

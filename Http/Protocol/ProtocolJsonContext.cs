@@ -19,4 +19,5 @@ namespace QwenVL.Http.Protocol;
 [JsonSerializable(typeof(DetokenizeRequest))]
 [JsonSerializable(typeof(DetokenizeResponse))]
 [JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(ClusterResponse))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -47,6 +47,7 @@ public sealed class ReplicaDirectory : ReceiveActor, IWithTimers
         Receive<IMemberEvent>(OnMemberEvent);
         Receive<ReplicaLoadReport>(OnReport);
         Receive<ChooseReplica>(m => Sender.Tell(Choose(m.Excluded)));
+        Receive<RouteEnded>(m => { if (_replicas.TryGetValue(m.Node, out var r)) r.InFlight = Math.Max(0, r.InFlight - 1); });
         Receive<ReplicaUnresponsive>(m => { if (_replicas.TryGetValue(m.Node, out var r)) r.Unresponsive = true; });
         Receive<GetClusterView>(_ => Sender.Tell(View()));
         Receive<DirectoryTick>(_ => LogLoad());
@@ -105,14 +106,13 @@ public sealed class ReplicaDirectory : ReceiveActor, IWithTimers
     {
         var candidates = _replicas.Values
             .Where(r => IsServing(r) && !excluded.Contains(r.Report.Node))
-            .Select(r => new ReplicaCandidate(r.Report.Node, r.Report.Node == _self, r.Report.Status.Running, r.Report.Status.Waiting,
-                r.Report.Status.KvCacheUsage, r.SentSinceReport));
+            .Select(r => new ReplicaCandidate(r.Report.Node, r.Report.Node == _self, r.InFlight, r.OtherRequests, r.Report.Status.KvCacheUsage));
         if (ReplicaChooser.Choose(candidates) is not { } best)
             return new NoReplicaAvailable(_replicas.Count == 0
                 ? "no replica has joined the cluster yet"
                 : $"none of the cluster's {_replicas.Count} replicas is reachable and answering");
         var chosen = _replicas[best.Node];
-        chosen.CountSent();
+        chosen.InFlight++;
         return new ReplicaChosen(best.Node, chosen.Endpoint, best.IsLocal);
     }
 
@@ -152,31 +152,20 @@ public sealed class ReplicaDirectory : ReceiveActor, IWithTimers
 
     private sealed class ReplicaState(ReplicaLoadReport report, IActorRef endpoint)
     {
-        /// <summary>
-        /// How long a routed request counts against its replica on top of the reported load: it reaches the replica's
-        /// figures only once its prompt is prepared and a report has been made after that.
-        /// </summary>
-        private static readonly TimeSpan InFlightWindow = TimeSpan.FromMilliseconds(750);
-
-        private readonly Queue<DateTime> _sent = new();
+        /// <summary>This node's in-flight requests when the report came: about how many of its figures are ours.</summary>
+        private int _inFlightAtReport;
 
         public ReplicaLoadReport Report { get; private set; } = report;
         public IActorRef Endpoint { get; private set; } = endpoint;
         public DateTime ReceivedAt { get; private set; } = DateTime.UtcNow;
         public bool Unresponsive { get; set; }
 
-        public int SentSinceReport
-        {
-            get
-            {
-                while (_sent.Count > 0 && DateTime.UtcNow - _sent.Peek() > InFlightWindow) _sent.Dequeue();
-                return _sent.Count;
-            }
-        }
+        /// <summary>Requests this node routed here that have not ended.</summary>
+        public int InFlight { get; set; }
 
-        public void CountSent() => _sent.Enqueue(DateTime.UtcNow);
+        public int OtherRequests => Math.Max(0, Report.Status.Running + Report.Status.Waiting - _inFlightAtReport);
 
         public void Update(ReplicaLoadReport report, IActorRef endpoint) =>
-            (Report, Endpoint, ReceivedAt, Unresponsive) = (report, endpoint, DateTime.UtcNow, false);
+            (Report, Endpoint, ReceivedAt, Unresponsive, _inFlightAtReport) = (report, endpoint, DateTime.UtcNow, false, InFlight);
     }
 }

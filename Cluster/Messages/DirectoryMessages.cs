@@ -5,10 +5,13 @@ namespace QwenVL.Cluster.Messages;
 /// <summary>Asks the node's directory for the replica to send a request to, leaving out the nodes already tried.</summary>
 public sealed record ChooseReplica(IReadOnlySet<string> Excluded);
 
-/// <summary>The directory's pick; the request is counted against it until the replica's next report.</summary>
+/// <summary>The directory's pick; the request counts against it until <see cref="RouteEnded"/>.</summary>
 public sealed record ReplicaChosen(string Node, IActorRef Endpoint, bool IsLocal);
 
 public sealed record NoReplicaAvailable(string Reason);
+
+/// <summary>A request routed to <paramref name="Node"/> ended there (answered, failed or abandoned).</summary>
+public sealed record RouteEnded(string Node);
 
 /// <summary>Tells the directory a replica did not answer; it is skipped until it reports again.</summary>
 public sealed record ReplicaUnresponsive(string Node);

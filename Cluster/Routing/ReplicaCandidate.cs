@@ -1,17 +1,16 @@
 namespace QwenVL.Cluster.Routing;
 
 /// <summary>
-/// A replica as the router weighs it: its last published load plus the requests this node sent it since that report
-/// (which the report cannot show yet, and which keep a burst from landing on one replica).
+/// A replica as the router weighs it: the requests this node has in flight there (known at once, exactly) plus those the
+/// replica reported holding beyond them (other nodes' requests, known as of its last report).
 /// </summary>
 /// <param name="Node">the replica's node address</param>
 /// <param name="IsLocal">the replica runs in this process</param>
-/// <param name="Running">requests in its batch, as last reported</param>
-/// <param name="Waiting">requests waiting for its batch, as last reported</param>
+/// <param name="OwnInFlight">requests this node routed there that have not ended</param>
+/// <param name="OtherRequests">running and waiting requests of its last report less this node's in flight when it came</param>
 /// <param name="KvCacheUsage">its KV cache usage (0 to 1), as last reported</param>
-/// <param name="SentSinceReport">requests this node routed to it too recently to show in its reports</param>
-public sealed record ReplicaCandidate(string Node, bool IsLocal, int Running, int Waiting, double KvCacheUsage, int SentSinceReport)
+public sealed record ReplicaCandidate(string Node, bool IsLocal, int OwnInFlight, int OtherRequests, double KvCacheUsage)
 {
     /// <summary>Requests the replica holds or is about to: the measure the router balances.</summary>
-    public int Load => Running + Waiting + SentSinceReport;
+    public int Load => OwnInFlight + OtherRequests;
 }

@@ -1,7 +1,8 @@
 namespace QwenVL.Cluster.Routing;
 
 /// <summary>
-/// Picks the replica for a request: the fewest requests held or on their way (<see cref="ReplicaCandidate.Load"/>);
+/// Picks the replica for a request: the fewest requests held or on their way (<see cref="ReplicaCandidate.Load"/>:
+/// least outstanding requests, exact for this node's own and as last reported for the others);
 /// on a tie the local replica (no network hop, no serialization); then the emptier KV cache; then the node address,
 /// so that the choice is the same on every run.
 /// </summary>

@@ -51,7 +51,7 @@ def record(args):
 
 
 def table():
-    rows, serve_rows = [], []
+    rows, serve_rows, dp_rows = [], [], []
     runs = [(name, json.load(open(os.path.join(RESULTS, name)))) for name in os.listdir(RESULTS) if name.endswith(".json")]
     runs.sort(key=lambda r: ((r[1].get("ours") or {}).get("date") or r[1].get("date") or "", r[0]))
     for name, run in runs:
@@ -68,6 +68,11 @@ def table():
             cells.append(f"{1000 / a['decode_tok_per_s_per_seq'] / floor:.2f}×" if floor else "")
             cells.append(f"{o['peak_mem_GiB']:.2f} / {h['peak_mem_GiB']:.2f}")
             rows.append(cells)
+        elif "ratios" in run:
+            for n in (64, 512):
+                one, two = run["runs"][f"one-{n}"], run["runs"][f"two-{n}"]
+                dp_rows.append([name, run["device"], run["commit"][:7], f"{n}", f"{one['output_throughput']:,.0f}", f"{two['output_throughput']:,.0f}",
+                                f"{two['output_throughput'] / one['output_throughput']:.2f}×"])
         elif "result" in run:
             r = run["result"]
             serve_rows.append([name, run["device"], run["commit"][:7], f"{r.get('request_rate', '')}", f"{r['completed']}",
@@ -87,6 +92,11 @@ def table():
                 "| run | device | commit | rate (req/s) | requests | TTFT p50 / p99 ms | TPOT p50 / p99 ms | E2E p50 / p99 ms | output tok/s |",
                 "|---|---|---|---|---|---|---|---|---|"]
         out += ["| " + " | ".join(c) + " |" for c in serve_rows]
+    if dp_rows:
+        out += ["", "Data parallelism: `qwenvl bench serve --workload text --input-len 400 --output-len 128 --request-rate inf` against one",
+                "worker alone and against a frontend with two workers, one per GPU (the note in each file says why 64 requests scale less):", "",
+                "| run | device | commit | requests | one worker tok/s | frontend + two workers tok/s | ratio |", "|---|---|---|---|---|---|---|"]
+        out += ["| " + " | ".join(c) + " |" for c in dp_rows]
     open(os.path.join(ROOT, "bench", "RESULTS.md"), "w").write("\n".join(out) + "\n")
     print("wrote bench/RESULTS.md")
 

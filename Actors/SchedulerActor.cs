@@ -23,14 +23,16 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StatusLine _status;
     private readonly ILogger _statusLog;
+    private readonly IStepObserver? _observer;
     private long _nextStepId;
     private long? _inFlight;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SchedulerActor(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null)
+    public SchedulerActor(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null, IStepObserver? observer = null)
     {
         _scheduler = scheduler;
+        _observer = observer;
         _statusLog = statusLog ?? NullLogger.Instance;
         _engine = Context.ActorOf(engineProps, "engine");
         _status = new StatusLine(replicaIndex);
@@ -44,8 +46,9 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     }
 
     /// <param name="statusLog">where the periodic status line goes (the host's logging); Akka's log when null</param>
-    public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null) =>
-        Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex, statusLog));
+    /// <param name="observer">sees submissions and steps (simulations); none when serving</param>
+    public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null, IStepObserver? observer = null) =>
+        Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex, statusLog, observer));
 
     /// <summary>The engine is restarted on failure; the scheduler has already failed the step's sequences.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -63,9 +66,11 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
                 continue;
             }
             foreach (var id in accepted) _scheduler.Abort(id);
+            _observer?.Submitted(m.Sequences, outcome, Context.System.Scheduler.Now);
             Sender.Tell(new SequencesRejected(outcome));
             return;
         }
+        _observer?.Submitted(m.Sequences, AddOutcome.Accepted, Context.System.Scheduler.Now);
         foreach (var id in accepted) _owners[id] = Sender;
         if (!_byOwner.TryGetValue(Sender, out var owned))
         {
@@ -98,6 +103,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         var batch = _scheduler.Schedule();
         if (batch == null) return;
         _inFlight = ++_nextStepId;
+        _observer?.StepSent(_inFlight.Value, batch, Context.System.Scheduler.Now);
         _engine.Tell(new ExecuteStep(_inFlight.Value, batch));
     }
 
@@ -113,6 +119,8 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
             Forget(finished.Id);
         }
         TryStep();
+        // Told after the next step is sent, so an observer never sees a moment with no step in flight while there is work.
+        _observer?.StepCompleted(m.StepId, m.Batch, outcome, Context.System.Scheduler.Now);
     }
 
     /// <summary>One message per request actor per step, holding that request's tokens.</summary>

@@ -21,6 +21,10 @@ public static class CommandLine
                                                   run hf_baseline.py's workloads through the serving stack in this
                                                   process and print the JSON report on stdout (qwenvl bench --help)
 
+          simulate --profile P --workload W --model DIR
+                                                  a workload through the real actors over a simulated executor on
+                                                  virtual time (qwenvl simulate --help)
+
         MODEL is a model directory or a Hugging Face Hub repo id (Qwen/Qwen2-VL-2B-Instruct), downloaded into
         the Hugging Face cache when missing (see qwenvl serve --help).
 
@@ -51,6 +55,7 @@ public static class CommandLine
                 "serve" => await ServeCommand.RunAsync(args[1..], stdout),
                 "bench" when args.Length > 1 && args[1] == "serve" => await BenchServeCommand.RunAsync(args[2..], stdout, stderr),
                 "bench" => await BenchCommand.RunAsync(args[1..], stdout, stderr),
+                "simulate" => await Simulation.SimulateCommand.RunAsync(args[1..], stdout),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),
             };
         }

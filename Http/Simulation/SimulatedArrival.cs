@@ -1,0 +1,6 @@
+using QwenVL.Actors.Messages;
+
+namespace QwenVL.Http.Simulation;
+
+/// <summary>A request of a simulated workload: when it arrives (seconds from the start) and, optionally, when its client gives up.</summary>
+public sealed record SimulatedArrival(double AtSeconds, GenerateRequest Request, double? CancelAfterSeconds = null);

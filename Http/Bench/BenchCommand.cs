@@ -41,14 +41,8 @@ public static class BenchCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Any(a => a is "-h" or "--help"))
-        {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
-        }
+        if (await HelpRequest.AnsweredAsync(args, stdout, Usage)) return 0;
         var options = BenchOptionsParser.Parse(args);
         BenchReport report;
         try

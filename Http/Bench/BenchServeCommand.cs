@@ -39,14 +39,8 @@ public static class BenchServeCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Any(a => a is "-h" or "--help"))
-        {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
-        }
+        if (await HelpRequest.AnsweredAsync(args, stdout, Usage)) return 0;
         var options = BenchServeOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
         CheckJsonFolder(options.JsonPath);
         using var http = CreateHttpClient(options);

@@ -20,6 +20,9 @@ public static class CommandLine
           bench --model MODEL [--workload single_image|batch_image|batch_text|all] [--json OUT]
                                                   run hf_baseline.py's workloads through the serving stack in this
                                                   process and print the JSON report on stdout (qwenvl bench --help)
+          bench profile --model MODEL --out FILE [--device auto|cpu|cuda] [--quick] [--max-model-len N]
+                                                  time synthetic steps on the executor and fit the step cost
+                                                  model simulations use (qwenvl bench profile --help)
 
           simulate --profile P --workload W --model DIR
                                                   a workload through the real actors over a simulated executor on
@@ -54,6 +57,7 @@ public static class CommandLine
                 "generate" => await GenerateCommand.RunAsync(CliOptions.Parse(args[1..]), stdin, stdout),
                 "serve" => await ServeCommand.RunAsync(args[1..], stdout),
                 "bench" when args.Length > 1 && args[1] == "serve" => await BenchServeCommand.RunAsync(args[2..], stdout, stderr),
+                "bench" when args.Length > 1 && args[1] == "profile" => await ProfileCommand.RunAsync(args[2..], stdout, stderr),
                 "bench" => await BenchCommand.RunAsync(args[1..], stdout, stderr),
                 "simulate" => await Simulation.SimulateCommand.RunAsync(args[1..], stdout),
                 _ => throw new CliException($"unknown command '{args[0]}'\n{Usage}"),

@@ -61,13 +61,7 @@ public static partial class ServeCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken stopping = default)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        if (args.Any(a => a is "-h" or "--help"))
-        {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
-        }
+        if (await HelpRequest.AnsweredAsync(args, stdout, Usage)) return 0;
         var options = ServeOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
         using var loggerFactory = LoggerFactory.Create(ServerLogging.Configure);
         var logger = loggerFactory.CreateLogger("QwenVL.Http.Serve");

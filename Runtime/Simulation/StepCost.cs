@@ -6,8 +6,9 @@ namespace QwenVL.Runtime.Simulation;
 /// The modelled duration of a <see cref="StepBatch"/> under a <see cref="StepCostProfile"/>: the sum of the profile's
 /// costs times the step's <see cref="StepShape"/> terms. A sequence step is a prefill chunk when it holds more than
 /// one token or does not sample, and a decode otherwise; every sequence's attention reads its context and its new
-/// tokens; every image of <see cref="StepBatch.Encode"/> costs its patches. A step that only releases images runs
-/// nothing and costs nothing.
+/// tokens; every image of <see cref="StepBatch.Encode"/> costs its patches. The per-step overhead is the language
+/// model's forward pass, so a step without sequences pays only for its images: a step that only releases images
+/// costs nothing, and one that only encodes costs its patches.
 /// </summary>
 public static class StepCost
 {
@@ -49,7 +50,7 @@ public static class StepCost
         }
         int images = batch.Encode?.Count ?? 0;
         for (int i = 0; i < images; i++) patches += batch.Encode![i].Patches.PatchCount;
-        int steps = batch.Sequences.Count > 0 || images > 0 ? 1 : 0;
+        int steps = batch.Sequences.Count > 0 ? 1 : 0;
         return new StepShape(steps, prefillTokens, prefillContext / 1000, decodes, kvTokens / 1000.0, patches);
     }
 

@@ -24,7 +24,7 @@ public sealed record StepCostProfile
 
     [JsonPropertyName("measured_at")] public DateTimeOffset? MeasuredAt { get; init; }
 
-    /// <summary>Paid once by every step that runs anything: launches, host packing, the sampled rows' LM head.</summary>
+    /// <summary>Paid once by every step that runs the language model: launches, host packing, reading the weights once.</summary>
     [JsonPropertyName("step_overhead_ms")] public required double StepOverheadMs { get; init; }
 
     /// <summary>Per token of a prefill chunk: the weights' matmuls over the prompt.</summary>

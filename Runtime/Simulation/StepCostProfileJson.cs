@@ -38,7 +38,9 @@ public static class StepCostProfileJson
         }
         catch (JsonException e)
         {
+            // LineNumber is zero-based; editors count from one.
             string where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
+            if (e.LineNumber is long line) where += $" (line {line + 1})";
             throw new StepCostProfileException($"{source}: invalid JSON{where}: {Reason(e)}", e);
         }
         if (profile == null) throw new StepCostProfileException($"{source}: expected a JSON object, found null");

@@ -8,7 +8,9 @@ namespace QwenVL.Runtime.Simulation;
 /// thousand KV tokens attention reads, and per image patch. The profile fit uses the same terms as its unknowns'
 /// coefficients, so the model it fits is exactly the one simulations apply.
 /// </summary>
-/// <param name="Steps">1 when the step runs anything (a sequence or an image), 0 for a step that only releases images.</param>
+/// <param name="Steps">1 when the step runs the language model (it holds a sequence), else 0: encoding images alone
+/// skips the forward pass and its fixed costs (an encode-only step on the CPU takes about a millisecond, a step of
+/// the tiny model's LM head several).</param>
 /// <param name="PrefillTokens">Tokens of prefill chunks: chunks of more than one token, or that do not sample.</param>
 /// <param name="PrefillContextKiloTokens">Over every prefill token, the tokens before it in its sequence, in thousands.</param>
 /// <param name="DecodeSequences">Sequences that decode one token and sample it.</param>

@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text;
+using QwenVL.Runtime.Simulation;
+
+namespace QwenVL.Http.Bench;
+
+/// <summary>The fitted costs and, per measured step, measured against modelled time: what `qwenvl bench profile` prints.</summary>
+public static class ProfileTable
+{
+    public static string Format(StepCostProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var text = new StringBuilder();
+        void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+        Line($"{profile.Model} on {profile.Executor} ({profile.Device}), block size {profile.BlockSize}, KV block {profile.KvBlockBytes} bytes");
+        Line($"  step_overhead_ms                      {profile.StepOverheadMs,12:G6}");
+        Line($"  prefill_ms_per_token                  {profile.PrefillMsPerToken,12:G6}");
+        Line($"  prefill_ms_per_token_per_1k_context   {profile.PrefillMsPerTokenPer1kContext,12:G6}");
+        Line($"  decode_ms_per_sequence                {profile.DecodeMsPerSequence,12:G6}");
+        Line($"  attention_ms_per_1k_kv_tokens         {profile.AttentionMsPer1kKvTokens,12:G6}");
+        Line($"  vision_ms_per_patch                   {profile.VisionMsPerPatch,12:G6}");
+        if (profile.Fit is not { } fit) return text.ToString();
+        Line($"");
+        Line($"{"step",-36} {"measured ms",12} {"modelled ms",12} {"error",8}");
+        foreach (var m in fit.Measurements)
+            Line($"{m.Label,-36} {m.MeasuredMs,12:F3} {m.ModelledMs,12:F3} {m.RelativeError,8:P1}");
+        Line($"relative error: rms {fit.RmsRelativeError:P1}, largest {fit.MaxRelativeError:P1}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,71 @@
+using QwenVL.Http.Bench;
+using QwenVL.Http.Cli;
+using QwenVL.Runtime.Simulation;
+using QwenVL.Tests.Checkpoint;
+using QwenVL.Tests.Fixtures;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace QwenVL.Tests.Simulation;
+
+/// <summary>`qwenvl bench profile` through the command line on the tiny fixture, and its plan's limits.</summary>
+public class ProfileCommandTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_quick_cpu_run_writes_a_profile_that_loads_with_positive_prefill_and_decode_costs()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("profile.json");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        int exit = await CommandLine.RunAsync(
+            ["bench", "profile", "--model", FixturePaths.TinyModel, "--device", "cpu", "--quick", "--out", path], TextReader.Null, stdout, stderr);
+        output.WriteLine(stdout.ToString());
+
+        Assert.True(exit == 0, $"exit code {exit}: {stderr}");
+        var profile = StepCostProfileJson.Load(path);
+        Assert.True(profile.PrefillMsPerToken > 0, $"prefill {profile.PrefillMsPerToken}");
+        Assert.True(profile.DecodeMsPerSequence > 0, $"decode {profile.DecodeMsPerSequence}");
+        Assert.Equal("qwen2vl-tiny", profile.Model);
+        Assert.Equal("cpu", profile.Executor);
+        Assert.Equal(16, profile.BlockSize);
+        // The CPU cache is float32: 2 (K, V) · 2 layers · 1 KV head · 64 dims · 16 slots · 4 bytes.
+        Assert.Equal(16384, profile.KvBlockBytes);
+        var fit = profile.Fit!;
+        Assert.Contains(fit.Measurements, m => m.Label.StartsWith("decode", StringComparison.Ordinal));
+        Assert.Contains(fit.Measurements, m => m.Label.StartsWith("prefill", StringComparison.Ordinal) && m.Label.EndsWith("at 0", StringComparison.Ordinal));
+        Assert.Contains(fit.Measurements, m => m.Label.StartsWith("image", StringComparison.Ordinal) && m.Shape.ImagePatches > 0);
+        Assert.All(fit.Measurements, m => Assert.True(m.MeasuredMs > 0 && m.ModelledMs > 0, m.Label));
+        Assert.Contains("relative error", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("profile: decode 1 at 32:", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_output_file_the_command_says_so()
+    {
+        var stderr = new StringWriter();
+        int exit = await CommandLine.RunAsync(["bench", "profile", "--model", FixturePaths.TinyModel], TextReader.Null, new StringWriter(), stderr);
+        Assert.Equal(2, exit);
+        Assert.Contains("--out is required", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_usage_names_the_command()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, await CommandLine.RunAsync(["--help"], TextReader.Null, stdout, new StringWriter()));
+        Assert.Contains("bench profile --model MODEL --out FILE", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_plan_keeps_within_the_executors_limits()
+    {
+        var plan = ProfilePlan.For(gpu: true, quick: false).Within(maxTokensPerStep: 512, maxSequencesPerStep: 16, maxModelLength: 1024);
+
+        Assert.Equal([32, 128, 512], plan.PrefillChunks);
+        Assert.Equal(512, plan.PrefillContext);
+        Assert.Equal([1, 2, 4, 8], plan.DecodeBatches);
+        Assert.Equal([256, 1023], plan.DecodeContexts);
+    }
+}

@@ -51,7 +51,7 @@ def record(args):
 
 
 def table():
-    rows, serve_rows, dp_rows = [], [], []
+    rows, serve_rows, dp_rows, sim_rows = [], [], [], []
     runs = [(name, json.load(open(os.path.join(RESULTS, name)))) for name in os.listdir(RESULTS) if name.endswith(".json")]
     runs.sort(key=lambda r: ((r[1].get("ours") or {}).get("date") or r[1].get("date") or "", r[0]))
     for name, run in runs:
@@ -68,6 +68,9 @@ def table():
             cells.append(f"{1000 / a['decode_tok_per_s_per_seq'] / floor:.2f}×" if floor else "")
             cells.append(f"{o['peak_mem_GiB']:.2f} / {h['peak_mem_GiB']:.2f}")
             rows.append(cells)
+        elif "profile" in run and "rows" in run:
+            for r in run["rows"]:
+                sim_rows.append([name, run["commit"][:7], r["workload"], r["metric"], f"{r['real']:,.2f}", f"{r['simulated']:,.2f}", f"{r['ratio']:.2f}"])
         elif "ratios" in run:
             for n in (64, 512):
                 one, two = run["runs"][f"one-{n}"], run["runs"][f"two-{n}"]
@@ -97,6 +100,11 @@ def table():
                 "worker alone and against a frontend with two workers, one per GPU (the note in each file says why 64 requests scale less):", "",
                 "| run | device | commit | requests | one worker tok/s | frontend + two workers tok/s | ratio |", "|---|---|---|---|---|---|---|"]
         out += ["| " + " | ".join(c) + " |" for c in dp_rows]
+    if sim_rows:
+        out += ["", "Simulator accuracy: `qwenvl simulate` with a profile from `qwenvl bench profile` against `qwenvl bench serve` on the real",
+                "server, same device and call (the target is within 10%; the note in each file says why TTFT is not):", "",
+                "| run | commit | workload | metric | real | simulated | simulated / real |", "|---|---|---|---|---|---|---|"]
+        out += ["| " + " | ".join(c) + " |" for c in sim_rows]
     open(os.path.join(ROOT, "bench", "RESULTS.md"), "w").write("\n".join(out) + "\n")
     print("wrote bench/RESULTS.md")
 

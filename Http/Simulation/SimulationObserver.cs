@@ -20,6 +20,7 @@ public sealed class SimulationObserver(int tokenBudget, int maxSequences) : ISte
     private long _lastSent, _lastCompleted, _dueStep, _lastScheduledSubmission = -1;
     private DateTimeOffset _due;
     private int _submissions;
+    private bool _awaitingStep;
 
     /// <summary>Each request's sequences carry seed index × this; how the observer knows whose tokens it sees.</summary>
     public const int SeedStride = 256;
@@ -42,6 +43,8 @@ public sealed class SimulationObserver(int tokenBudget, int maxSequences) : ISte
         {
             nextDue = _dueStep == _lastSent && _lastSent > _lastCompleted ? _due : null;
             if (_lastCompleted < mustHaveCompleted) return false;
+            // A submission is told just before the scheduler sends the step it starts: until then nothing is idle.
+            if (_awaitingStep && _lastSent == _lastCompleted) return false;
             return _lastSent == _lastCompleted || _dueStep == _lastSent;
         }
     }
@@ -75,6 +78,7 @@ public sealed class SimulationObserver(int tokenBudget, int maxSequences) : ISte
         lock (_gate)
         {
             _submissions++;
+            _awaitingStep |= outcome == AddOutcome.Accepted;
             foreach (var s in sequences)
             {
                 int request = (int)(s.Seed / SeedStride);
@@ -91,6 +95,7 @@ public sealed class SimulationObserver(int tokenBudget, int maxSequences) : ISte
         lock (_gate)
         {
             _lastSent = stepId;
+            _awaitingStep = false;
             if (batch.TokenCount > tokenBudget) _violations.Add($"step {stepId}: {batch.TokenCount} tokens over the budget of {tokenBudget}");
             if (batch.Sequences.Count > maxSequences) _violations.Add($"step {stepId}: {batch.Sequences.Count} sequences over the cap of {maxSequences}");
             CheckFirstComeFirstServed(stepId, batch);

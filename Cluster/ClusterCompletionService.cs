@@ -36,15 +36,22 @@ public sealed class ClusterCompletionService(IActorRef directory, ICompletionSer
                 yield return new CompletionFailed(FailureKind.Overloaded, $"No replica can take the request: {((NoReplicaAvailable)choice).Reason}.");
                 yield break;
             }
+            if (chosen.IsLocal && local != null)
+            {
+                chosen.Endpoint.Tell(LocalRequestRouted.Instance);
+                try
+                {
+                    await foreach (var e in local.GenerateAsync(request, cancellationToken)) yield return e;
+                }
+                finally
+                {
+                    directory.Tell(new RouteEnded(chosen.Node));
+                }
+                yield break;
+            }
             var stream = new RemoteStream(chosen, materializer, departures.TokenFor(chosen.Node));
             try
             {
-                if (chosen.IsLocal && local != null)
-                {
-                    chosen.Endpoint.Tell(LocalRequestRouted.Instance);
-                    await foreach (var e in local.GenerateAsync(request, cancellationToken)) yield return e;
-                    yield break;
-                }
                 await foreach (var e in stream.ReadAsync(request, cancellationToken)) yield return e;
             }
             finally

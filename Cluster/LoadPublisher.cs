@@ -9,8 +9,9 @@ namespace QwenVL.Cluster;
 
 /// <summary>
 /// Publishes its replica's load to the directory of every member, four times a second: the scheduler's status, a
-/// growing sequence number and the count of requests served. The reports go out with the endpoint as their sender,
-/// which is how directories learn where to route. A member that joins later gets the next report.
+/// growing sequence number and the count of requests served (the endpoint tells it of each). The reports go out with
+/// the endpoint as their sender, which is how directories learn where to route. A member that joins later gets the
+/// next report.
 /// </summary>
 internal sealed class LoadPublisher : ReceiveActor, IWithTimers
 {
@@ -20,15 +21,13 @@ internal sealed class LoadPublisher : ReceiveActor, IWithTimers
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly HashSet<Address> _members = [];
     private readonly IActorRef _scheduler;
-    private readonly Func<long> _served;
     private readonly string _self;
-    private long _sequence;
+    private long _sequence, _served;
     private bool _asking;
 
-    public LoadPublisher(IActorRef scheduler, Func<long> served)
+    public LoadPublisher(IActorRef scheduler)
     {
         _scheduler = scheduler;
-        _served = served;
         _self = _cluster.SelfAddress.ToString();
         Receive<CurrentClusterState>(s =>
         {
@@ -39,13 +38,14 @@ internal sealed class LoadPublisher : ReceiveActor, IWithTimers
         Receive<MemberRemoved>(m => _members.Remove(m.Member.Address));
         Receive<IMemberEvent>(_ => { });
         Receive<Tick>(_ => AskStatus());
+        Receive<RequestServed>(_ => _served++);
         Receive<ReplicaStatus>(Publish);
         Receive<Status.Failure>(_ => _asking = false);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef scheduler, Func<long> served) => Akka.Actor.Props.Create(() => new LoadPublisher(scheduler, served));
+    public static Props Props(IActorRef scheduler) => Akka.Actor.Props.Create(() => new LoadPublisher(scheduler));
 
     protected override void PreStart()
     {
@@ -66,9 +66,16 @@ internal sealed class LoadPublisher : ReceiveActor, IWithTimers
     private void Publish(ReplicaStatus status)
     {
         _asking = false;
-        var report = new ReplicaLoadReport(_self, ++_sequence, status, _served());
+        var report = new ReplicaLoadReport(_self, ++_sequence, status, _served);
         foreach (var member in _members)
             Context.ActorSelection(new RootActorPath(member) / "user" / ReplicaDirectory.Name).Tell(report, Context.Parent);
+    }
+
+    /// <summary>The endpoint took one more request (routed from any node, this one included).</summary>
+    public sealed class RequestServed
+    {
+        public static RequestServed Instance { get; } = new();
+        private RequestServed() { }
     }
 
     private sealed class Tick

@@ -21,15 +21,15 @@ public sealed class ReplicaEndpoint : ReceiveActor
 
     private readonly IActorRef _requests;
     private readonly IMaterializer _materializer;
-    private long _served;
+    private readonly IActorRef _load;
 
     public ReplicaEndpoint(IActorRef requests, IActorRef scheduler)
     {
         _requests = requests;
         _materializer = Context.Materializer();
-        Context.ActorOf(LoadPublisher.Props(scheduler, () => Volatile.Read(ref _served)), "load");
+        _load = Context.ActorOf(LoadPublisher.Props(scheduler), "load");
         Receive<RouteGenerate>(Start);
-        Receive<LocalRequestRouted>(_ => Interlocked.Increment(ref _served));
+        Receive<LocalRequestRouted>(_ => _load.Tell(LoadPublisher.RequestServed.Instance));
     }
 
     public static Props Props(IActorRef requests, IActorRef scheduler) =>
@@ -37,7 +37,7 @@ public sealed class ReplicaEndpoint : ReceiveActor
 
     private void Start(RouteGenerate message)
     {
-        Interlocked.Increment(ref _served);
+        _load.Tell(LoadPublisher.RequestServed.Instance);
         var (queue, source) = Source.Queue<CompletionEvent>(StreamBuffer, OverflowStrategy.Backpressure).PreMaterialize(_materializer);
         _requests.Tell(new RequestSupervisor.StartRequest(message.Request, queue));
         source.RunWith(StreamRefs.SourceRef<CompletionEvent>(), _materializer).PipeTo(Sender);

@@ -17,10 +17,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task Frontend_spreads_requests_over_two_workers_with_single_node_answers()
     {
-        var (seedPort, frontend, worker1, worker2) = StartCluster();
-        await using var _ = frontend;
-        await using var __ = worker1;
-        await using var ___ = worker2;
+        await using var cluster = ThreeNodes.Start();
+        var (frontend, worker1, worker2) = (cluster.Frontend, cluster.Worker1, cluster.Worker2);
         await using var alone = NodeProcess.StartStandalone("standalone");
         await frontend.WaitUntilAsync(ServingReplicas(worker1, worker2), "/v1/cluster");
         await alone.WaitUntilAsync();
@@ -42,10 +40,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_a_worker_mid_load_ends_every_request_and_a_new_worker_joins()
     {
-        var (seedPort, frontend, worker1, worker2) = StartCluster();
-        await using var _ = frontend;
-        await using var __ = worker1;
-        await using var ___ = worker2;
+        await using var cluster = ThreeNodes.Start();
+        var (frontend, worker1, worker2) = (cluster.Frontend, cluster.Worker1, cluster.Worker2);
         await frontend.WaitUntilAsync(ServingReplicas(worker1, worker2), "/v1/cluster");
 
         var killedAfter = TimeSpan.Zero;
@@ -68,21 +64,12 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         Assert.True(succeeded >= Requests / 2, $"only {succeeded} requests succeeded:\n{frontend.Output}");
         Assert.True(frontend.HasExited == false && worker1.HasExited == false);
 
-        await using var worker3 = NodeProcess.StartClustered("worker-3", "worker", NodeProcess.FreePort(), seedPort);
+        await using var worker3 = NodeProcess.StartClustered("worker-3", "worker", NodeProcess.FreePort(), cluster.SeedPort);
         await frontend.WaitUntilAsync(ServingReplicas(worker1, worker3), "/v1/cluster");
         var after = await ClusterLoad.RunAsync(frontend.Client, 12, 6, 8, _ => false);
         Assert.All(after, o => Assert.True(o.Succeeded, $"request {o.Index} after the join: {o.Status} {o.Error}"));
         var routed = await RoutedCountsAsync(frontend, worker3);
         Assert.True(routed[0] > 0, $"the worker that joined later served nothing:\n{frontend.Output}");
-    }
-
-    /// <summary>A frontend (the seed, no model) and two workers joining it.</summary>
-    private static (int SeedPort, NodeProcess Frontend, NodeProcess Worker1, NodeProcess Worker2) StartCluster()
-    {
-        int seedPort = NodeProcess.FreePort();
-        return (seedPort, NodeProcess.StartClustered("frontend", "frontend", seedPort, seedPort),
-            NodeProcess.StartClustered("worker-1", "worker", NodeProcess.FreePort(), seedPort),
-            NodeProcess.StartClustered("worker-2", "worker", NodeProcess.FreePort(), seedPort));
     }
 
     /// <summary>Ready once /v1/cluster lists every one of <paramref name="workers"/> as serving.</summary>
@@ -104,6 +91,25 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         var members = doc.RootElement.GetProperty("members").EnumerateArray().ToArray();
         return workers.Select(w => members.Single(m => m.GetProperty("address").GetString() == w.Address)
             .GetProperty("load").GetProperty("served").GetInt64()).ToArray();
+    }
+}
+
+/// <summary>A frontend (the seed, no model) and two workers joining it; disposing ends all three.</summary>
+internal sealed record ThreeNodes(int SeedPort, NodeProcess Frontend, NodeProcess Worker1, NodeProcess Worker2) : IAsyncDisposable
+{
+    public static ThreeNodes Start()
+    {
+        int seedPort = NodeProcess.FreePort();
+        return new ThreeNodes(seedPort, NodeProcess.StartClustered("frontend", "frontend", seedPort, seedPort),
+            NodeProcess.StartClustered("worker-1", "worker", NodeProcess.FreePort(), seedPort),
+            NodeProcess.StartClustered("worker-2", "worker", NodeProcess.FreePort(), seedPort));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Frontend.DisposeAsync();
+        await Worker1.DisposeAsync();
+        await Worker2.DisposeAsync();
     }
 }
 

@@ -79,7 +79,7 @@ public static class BenchPrompts
         return PoissonArrivals.SeedOf(unchecked((long)mixed));
     }
 
-    private static byte[] Body(string model, int outputLen, string? imageUrl, string text)
+    internal static byte[] Body(string model, int outputLen, string? imageUrl, string text)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

@@ -8,9 +8,10 @@ namespace QwenVL.Http.Bench;
 
 /// <summary>
 /// `qwenvl bench profile`: measures the step cost model simulations use (<see cref="StepCostProfile"/>) on the real
-/// executor, without the scheduler or actors: a sweep of hand-built steps (<see cref="ProfileSweep"/>), a
-/// non-negative fit (<see cref="ProfileFit"/>), the profile written to --out and the table of measured against
-/// modelled times on stdout; progress and logs go to stderr.
+/// executor: a sweep of hand-built steps without the scheduler or actors (<see cref="ProfileSweep"/>), a non-negative
+/// fit (<see cref="ProfileFit"/>), then requests through the whole server for the request path's costs
+/// (<see cref="ProfileRequestPath"/>); the profile is written to --out and the table of measured against modelled
+/// times goes to stdout; progress and logs go to stderr.
 /// </summary>
 public static class ProfileCommand
 {
@@ -22,8 +23,11 @@ public static class ProfileCommand
           context, decode batches at two context lengths (1 to 64 sequences on a GPU), a prefill beside a decode
           batch, and image encodes beside one decode; each the median of several runs after a warm-up. Then fits
           the step cost model (per step, per prompt token, per prompt token per 1k context, per decoding sequence,
-          per 1k KV tokens read, per image patch) by non-negative least squares on relative error, prints every
-          step's measured and modelled time, and writes the profile with its measurements to PROFILE.json.
+          per 1k KV tokens read, per image patch) by non-negative least squares on relative error. Then serves the
+          model on a loopback port and times requests alone (text prompts, one picture of several sizes) from
+          the client, as bench serve does: what their first token takes beyond their modelled first step is fitted
+          as a cost per request and per image megapixel. Prints every measurement beside its modelled time and
+          writes the profile with its measurements to PROFILE.json.
 
           --model MODEL                    model directory or Hub repo id, as for serve
           --out PROFILE.json               where the profile goes
@@ -43,6 +47,8 @@ public static class ProfileCommand
         try
         {
             profile = Measure(model, options, stderr);
+            var requests = RequestPathPlan.For(BenchDevice.Of(model.Executor).IsGpu, options.Quick);
+            profile = await ProfileRequestPath.MeasureAsync(model, options.Serve, profile, requests, stderr, cancellationToken);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or CudaException)
         {

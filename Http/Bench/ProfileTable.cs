@@ -19,12 +19,23 @@ public static class ProfileTable
         Line($"  decode_ms_per_sequence                {profile.DecodeMsPerSequence,12:G6}");
         Line($"  attention_ms_per_1k_kv_tokens         {profile.AttentionMsPer1kKvTokens,12:G6}");
         Line($"  vision_ms_per_patch                   {profile.VisionMsPerPatch,12:G6}");
-        if (profile.Fit is not { } fit) return text.ToString();
-        Line($"");
-        Line($"{"step",-36} {"measured ms",12} {"modelled ms",12} {"error",8}");
-        foreach (var m in fit.Measurements)
-            Line($"{m.Label,-36} {m.MeasuredMs,12:F3} {m.ModelledMs,12:F3} {m.RelativeError,8:P1}");
-        Line($"relative error: rms {fit.RmsRelativeError:P1}, largest {fit.MaxRelativeError:P1}");
+        Line($"  request_overhead_ms                   {profile.RequestOverheadMs,12:G6}");
+        Line($"  image_ms_per_megapixel                {profile.ImageMsPerMegapixel,12:G6}");
+        if (profile.Fit is { } fit)
+        {
+            Line($"");
+            Line($"{"step",-36} {"measured ms",12} {"modelled ms",12} {"error",8}");
+            foreach (var m in fit.Measurements)
+                Line($"{m.Label,-36} {m.MeasuredMs,12:F3} {m.ModelledMs,12:F3} {m.RelativeError,8:P1}");
+            Line($"relative error: rms {fit.RmsRelativeError:P1}, largest {fit.MaxRelativeError:P1}");
+        }
+        if (profile.RequestPath is { } path)
+        {
+            Line($"");
+            Line($"{"request (alone, max_tokens 1)",-36} {"TTFT ms",12} {"first step",12} {"rest",9} {"modelled",9}");
+            foreach (var m in path.Measurements)
+                Line($"{m.Label,-36} {m.TtftMs,12:F3} {m.FirstStepMs,12:F3} {m.PathMs,9:F3} {m.ModelledMs,9:F3}");
+        }
         return text.ToString();
     }
 }

@@ -13,7 +13,9 @@ namespace QwenVL.Http.Simulation;
 /// Runs the real request, scheduler and engine actors over a modelled executor on Akka's TestScheduler: virtual time
 /// jumps from event to event (the next arrival, the end of the step in flight, the next cancellation), and between
 /// jumps the driver waits — in real time, briefly — for the actors to settle, so minutes of serving run in seconds and
-/// every timestamp is virtual. Arrivals are started through the replica's own completion service, as the HTTP edge does.
+/// every timestamp is virtual. Arrivals are started through the replica's own completion service, as the HTTP edge does,
+/// after their modelled preparation (<see cref="RequestCost"/>): a request arrives, its client's clock starts, and it
+/// reaches the service that much virtual time later.
 /// </summary>
 public sealed class SimulationRunner
 {
@@ -28,14 +30,17 @@ public sealed class SimulationRunner
     private readonly IModelExecutor _executor;
     private readonly RequestServices _services;
     private readonly SchedulerConfig _config;
+    private readonly Func<SimulatedArrival, TimeSpan> _preparation;
 
     /// <param name="executor">an executor whose steps are modelled (<see cref="IModelledStepDuration"/>), KV cache allocated</param>
-    public SimulationRunner(IModelExecutor executor, RequestServices services, SchedulerConfig config)
+    /// <param name="preparation">how long a request takes to reach the service after it arrives; null: no time</param>
+    public SimulationRunner(IModelExecutor executor, RequestServices services, SchedulerConfig config, Func<SimulatedArrival, TimeSpan>? preparation = null)
     {
         if (executor is not IModelledStepDuration) throw new ArgumentException("the simulation needs an executor whose step durations are modelled", nameof(executor));
         _executor = executor;
         _services = services;
         _config = config;
+        _preparation = preparation ?? (_ => TimeSpan.Zero);
     }
 
     public async Task<SimulationResult> RunAsync(IReadOnlyList<SimulatedArrival> arrivals, CancellationToken cancellationToken = default)
@@ -48,7 +53,7 @@ public sealed class SimulationRunner
         var scheduler = system.ActorOf(SchedulerActor.Props(new Scheduler(_config), EngineActor.Props(_executor, observer), observer: observer), "scheduler");
         var requests = system.ActorOf(RequestSupervisor.Props(scheduler, _services), "requests");
         var service = new LocalCompletionService(requests, scheduler, system.Materializer());
-        var driver = new Driver(clock, observer, service, arrivals, cancellationToken);
+        var driver = new Driver(clock, observer, service, arrivals, _preparation, cancellationToken);
         var (start, end) = await driver.RunAsync();
         var status = await scheduler.Ask<ReplicaStatus>(GetReplicaStatus.Instance, TimeSpan.FromSeconds(10), cancellationToken);
         await system.Terminate();
@@ -57,12 +62,13 @@ public sealed class SimulationRunner
 
     /// <summary>The event loop: jump to the next event, start what arrives, cancel what gives up, wait for the actors.</summary>
     private sealed class Driver(TestScheduler clock, SimulationObserver observer, ICompletionService service,
-        IReadOnlyList<SimulatedArrival> arrivals, CancellationToken cancellationToken)
+        IReadOnlyList<SimulatedArrival> arrivals, Func<SimulatedArrival, TimeSpan> preparation, CancellationToken cancellationToken)
     {
         private readonly List<Task> _consumers = [];
         private readonly SortedList<DateTimeOffset, List<CancellationTokenSource>> _cancellations = [];
+        private readonly SortedList<DateTimeOffset, List<(int Index, CancellationTokenSource Cancel)>> _prepared = [];
         private readonly DateTimeOffset _start = clock.Now;
-        private int _next, _endedUnsubmitted;
+        private int _next, _started, _endedUnsubmitted;
 
         public RequestEnding[] Endings { get; private set; } = [];
 
@@ -77,8 +83,9 @@ public sealed class SimulationRunner
                 if (next == null) break;
                 mustComplete = nextDue != null && next.Value >= nextDue.Value ? observer.LastSentStep : 0;
                 if (next.Value > clock.Now) clock.AdvanceTo(next.Value);
-                StartArrivals();
+                TakeArrivals();
                 FireCancellations();
+                StartPrepared();
             }
             var end = clock.Now;
             try
@@ -98,12 +105,14 @@ public sealed class SimulationRunner
             DateTimeOffset? next = nextDue;
             if (_next < arrivals.Count) next = Earliest(next, _start + TimeSpan.FromSeconds(arrivals[_next].AtSeconds));
             if (_cancellations.Count > 0) next = Earliest(next, _cancellations.Keys[0]);
+            if (_prepared.Count > 0) next = Earliest(next, _prepared.Keys[0]);
             return next;
         }
 
         private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a == null || b < a ? b : a;
 
-        private void StartArrivals()
+        /// <summary>Arrivals due by now: their clocks start, their cancellations are set, their preparation begins.</summary>
+        private void TakeArrivals()
         {
             while (_next < arrivals.Count && _start + TimeSpan.FromSeconds(arrivals[_next].AtSeconds) <= clock.Now)
             {
@@ -117,7 +126,23 @@ public sealed class SimulationRunner
                     if (!_cancellations.TryGetValue(at, out var list)) _cancellations[at] = list = [];
                     list.Add(cancel);
                 }
-                _consumers.Add(ConsumeAsync(index, arrival.Request, cancel));
+                var ready = clock.Now + preparation(arrival);
+                if (!_prepared.TryGetValue(ready, out var waiting)) _prepared[ready] = waiting = [];
+                waiting.Add((index, cancel));
+            }
+        }
+
+        /// <summary>Requests whose preparation is over reach the service, in arrival order among equals.</summary>
+        private void StartPrepared()
+        {
+            while (_prepared.Count > 0 && _prepared.Keys[0] <= clock.Now)
+            {
+                foreach (var (index, cancel) in _prepared.Values[0])
+                {
+                    _started++;
+                    _consumers.Add(ConsumeAsync(index, arrivals[index].Request, cancel));
+                }
+                _prepared.RemoveAt(0);
             }
         }
 
@@ -156,11 +181,11 @@ public sealed class SimulationRunner
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                bool arrived = observer.Submissions + Volatile.Read(ref _endedUnsubmitted) >= _next;
+                bool arrived = observer.Submissions + Volatile.Read(ref _endedUnsubmitted) >= _started;
                 if (arrived && observer.IsSettled(mustComplete, out var nextDue)) return nextDue;
                 if (DateTime.UtcNow > deadline)
                     throw new TimeoutException($"the simulation did not settle at {(clock.Now - _start).TotalSeconds:F3} s of virtual time "
-                        + $"(now {clock.Now:HH:mm:ss.fff}): {_next} arrivals started, {_endedUnsubmitted} ended before submission; {observer.Describe()}; "
+                        + $"(now {clock.Now:HH:mm:ss.fff}): {_next} arrivals, {_started} started, {_endedUnsubmitted} ended before submission; {observer.Describe()}; "
                         + $"waiting for step {mustComplete}");
                 await Task.Delay(TimeSpan.FromMilliseconds(0.2), cancellationToken);
             }

@@ -44,6 +44,6 @@ public static class SimulationSetup
         var images = new ImageInputPreparer(model.Preprocessor, new ImageSourcePolicy());
         var eos = model.Generation.EosTokenIds.Length > 0 ? model.Generation.EosTokenIds : [model.Config.Tokens.EosTokenId];
         var services = new RequestServices(new PromptPreparer(tokenizer, images, model.Config), tokenizer, eos, maxModelLen, new SequenceIdSource());
-        return (new SimulationRunner(executor, services, config), executor, words);
+        return (new SimulationRunner(executor, services, config, a => RequestCost.Duration(profile, a.ImagePixels)), executor, words);
     }
 }

@@ -27,12 +27,12 @@ public static class WorkloadArrivals
         {
             if (workload.Rate is > 0 and var rate) at += -Math.Log(1 - random.NextDouble()) / rate;
             int output = Draw(random, workload.OutputTokens);
-            PromptSpec prompt = random.NextDouble() < workload.ImageFraction
-                ? ImagePrompt(random, workload, i)
-                : TextPrompt(random, workload, wordTokens, prefix);
+            bool image = random.NextDouble() < workload.ImageFraction;
+            PromptSpec prompt = image ? ImagePrompt(random, workload, i) : TextPrompt(random, workload, wordTokens, prefix);
             var sampling = new SamplingParams { Temperature = 0, MaxTokens = output, MinTokens = output, IgnoreEos = true, Seed = (long)i * SimulationObserver.SeedStride };
             double? cancel = random.NextDouble() < workload.CancelFraction ? workload.CancelAfterSeconds : null;
-            arrivals[i] = new SimulatedArrival(at, new GenerateRequest($"sim-{i}", prompt, sampling), cancel);
+            long pixels = image ? (long)workload.ImageSize * workload.ImageSize : 0;
+            arrivals[i] = new SimulatedArrival(at, new GenerateRequest($"sim-{i}", prompt, sampling), cancel, pixels);
         }
         return arrivals;
     }

@@ -45,8 +45,20 @@ public sealed record StepCostProfile
     /// <summary>Bytes of one KV block of <see cref="BlockSize"/> tokens; 0: computed from the model's shape.</summary>
     [JsonPropertyName("kv_block_bytes")] public required long KvBlockBytes { get; init; }
 
+    /// <summary>
+    /// Paid by every request before it reaches the scheduler and between its tokens and its client: the HTTP edge,
+    /// JSON, the chat template and tokenizer, the actors' hops. Optional: 0 in a profile without it.
+    /// </summary>
+    [JsonPropertyName("request_overhead_ms")] public double RequestOverheadMs { get; init; }
+
+    /// <summary>Per million pixels of a request's images before it reaches the scheduler: base64, decoding, resizing, patching.</summary>
+    [JsonPropertyName("image_ms_per_megapixel")] public double ImageMsPerMegapixel { get; init; }
+
     /// <summary>The measurements the costs were fitted to and how well they fit; absent in a hand-written profile.</summary>
     [JsonPropertyName("fit")] public StepCostFit? Fit { get; init; }
+
+    /// <summary>The requests the request costs were fitted to; absent in a hand-written profile.</summary>
+    [JsonPropertyName("request_path")] public RequestPathFit? RequestPath { get; init; }
 
     /// <summary>The costs in the order of <see cref="StepShape.CopyTerms"/>.</summary>
     public void CopyCoefficients(Span<double> coefficients)
@@ -84,6 +96,8 @@ public sealed record StepCostProfile
         Cost("decode_ms_per_sequence", DecodeMsPerSequence);
         Cost("attention_ms_per_1k_kv_tokens", AttentionMsPer1kKvTokens);
         Cost("vision_ms_per_patch", VisionMsPerPatch);
+        Cost("request_overhead_ms", RequestOverheadMs);
+        Cost("image_ms_per_megapixel", ImageMsPerMegapixel);
         if (KvBlockBytes < 0) throw new StepCostProfileException($"kv_block_bytes must be >= 0 (0: from the model's shape), got {KvBlockBytes}");
         if (BlockSize < 1) throw new StepCostProfileException($"block_size must be at least 1, got {BlockSize}");
     }

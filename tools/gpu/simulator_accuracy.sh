@@ -10,7 +10,7 @@ mkdir -p .gpu/app && tar -C .gpu/app -xJf .gpu/app.tar.xz
 [ -f /tmp/q2b/config.json ] || python3 .gpu/make_reference.py --size 2b --out /tmp/q2b --no-reference > $L/mk.log 2>&1
 Q="bash .gpu/run.sh .gpu/app/QwenVL.Http.dll"
 t0=$SECONDS
-timeout 240 $Q bench profile --model /tmp/q2b --out $OUT/profile.json --max-model-len 8192 > $L/profile.txt 2>&1; echo "profile rc=$? $((SECONDS-t0)) s"; tail -25 $L/profile.txt
+timeout 360 $Q bench profile --model /tmp/q2b --out $OUT/profile.json --max-model-len 8192 > $L/profile.txt 2>&1; echo "profile rc=$? $((SECONDS-t0)) s"; tail -40 $L/profile.txt
 $Q serve /tmp/q2b --host 127.0.0.1 --port 8000 --max-model-len 8192 > $L/serve.log 2>&1 & server=$!
 for _ in $(seq 1 600); do curl -fs http://127.0.0.1:8000/health > /dev/null 2>&1 && break; sleep 0.1; done
 timeout 60 $Q bench serve --url http://127.0.0.1:8000 --workload text --input-len 64 --num-prompts 32 --request-rate inf --output-len 16 > /dev/null 2>&1

@@ -39,6 +39,14 @@ public class ProfileCommandTests(ITestOutputHelper output)
         Assert.All(fit.Measurements, m => Assert.True(m.MeasuredMs > 0 && m.ModelledMs > 0, m.Label));
         Assert.Contains("relative error", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("profile: decode 1 at 32:", stderr.ToString(), StringComparison.Ordinal);
+        // The request path, timed through the server: two text prompts and two pictures, each a measured TTFT.
+        var requests = profile.RequestPath!.Measurements;
+        Assert.Equal(["text 32 words", "text 320 words", "image 224x224", "image 448x448"], requests.Select(m => m.Label));
+        Assert.All(requests, m => Assert.True(m.TtftMs > 0 && m.FirstStepMs > 0 && m.PromptTokens > 0, m.Label));
+        Assert.True(requests[1].PromptTokens > requests[0].PromptTokens + 200, $"{requests[0].PromptTokens} and {requests[1].PromptTokens} prompt tokens");
+        Assert.Equal(448L * 448, requests[3].ImagePixels);
+        Assert.True(profile.RequestOverheadMs + profile.ImageMsPerMegapixel > 0, "the request path cost nothing");
+        Assert.Contains("request_overhead_ms", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

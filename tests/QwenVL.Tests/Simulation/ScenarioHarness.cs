@@ -30,10 +30,10 @@ public static class ScenarioHarness
         new(() => (ModelDirectory.Open(FixturePaths.TinyModel), QwenTokenizer.Load(FixturePaths.TinyModel)));
 
     public static async Task<(SimulationResult Result, SimulatedExecutor Executor)> RunAsync(SimulationWorkload workload, SimulationSettings settings,
-        ITestOutputHelper output)
+        ITestOutputHelper output, StepCostProfile? profile = null)
     {
         var (model, tokenizer) = Tiny.Value;
-        var (runner, executor, words) = SimulationSetup.Create(model, tokenizer, Profile, settings with { MaxModelLen = settings.MaxModelLen ?? 8192 });
+        var (runner, executor, words) = SimulationSetup.Create(model, tokenizer, profile ?? Profile, settings with { MaxModelLen = settings.MaxModelLen ?? 8192 });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var result = await runner.RunAsync(WorkloadArrivals.Build(workload.Validated(), words), timeout.Token);

@@ -24,8 +24,9 @@ public static class ProfileCommand
           batch, and image encodes beside one decode; each the median of several runs after a warm-up. Then fits
           the step cost model (per step, per prompt token, per prompt token per 1k context, per decoding sequence,
           per 1k KV tokens read, per image patch) by non-negative least squares on relative error. Then serves the
-          model on a loopback port and times requests alone (text prompts, one picture of several sizes) from
-          the client, as bench serve does: what their first token takes beyond their modelled first step is fitted
+          model on a loopback port and times requests one at a time beside a long background generation (text
+          prompts, one picture of several sizes) from the client, as bench serve does: what their first token
+          takes beyond their modelled steps is fitted
           as a cost per request and per image megapixel. Prints every measurement beside its modelled time and
           writes the profile with its measurements to PROFILE.json.
 

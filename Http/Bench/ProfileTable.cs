@@ -32,9 +32,9 @@ public static class ProfileTable
         if (profile.RequestPath is { } path)
         {
             Line($"");
-            Line($"{"request (alone, max_tokens 1)",-36} {"TTFT ms",12} {"first step",12} {"rest",9} {"modelled",9}");
+            Line($"{"request (max_tokens 1, beside a decode)",-40} {"TTFT ms",8} {"in steps",12} {"rest",9} {"modelled",9}");
             foreach (var m in path.Measurements)
-                Line($"{m.Label,-36} {m.TtftMs,12:F3} {m.FirstStepMs,12:F3} {m.PathMs,9:F3} {m.ModelledMs,9:F3}");
+                Line($"{m.Label,-40} {m.TtftMs,8:F3} {m.FirstStepMs,12:F3} {m.PathMs,9:F3} {m.ModelledMs,9:F3}");
         }
         return text.ToString();
     }

@@ -14,7 +14,7 @@ namespace QwenVL.Http.Bench;
 /// load than alone). A probe waits for the background's step in flight (half of one, on average), then its first
 /// token comes from one step — its prefill and its images beside the background's decode; both are modelled with the
 /// step costs already fitted and taken off, and the rest is fitted as a fixed cost per request and a cost per image
-/// pixel (<see cref="RequestCost"/>). Prefix caching is off so that no repeat is cheaper.
+/// picture size (<see cref="RequestCost"/>). Prefix caching is off so that no repeat is cheaper.
 /// </summary>
 public static class ProfileRequestPath
 {
@@ -66,22 +66,21 @@ public static class ProfileRequestPath
         }
     }
 
-    /// <summary><paramref name="steps"/> with the request costs fitted to <paramref name="measurements"/> (least squares, never negative).</summary>
+    /// <summary>
+    /// <paramref name="steps"/> with the request costs taken from <paramref name="measurements"/>: the overhead is the
+    /// mean of what the text requests took beyond their steps, each picture's cost what its request took beyond that.
+    /// Neither goes below zero.
+    /// </summary>
     public static StepCostProfile Fit(StepCostProfile steps, IReadOnlyList<RequestMeasurement> measurements)
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(measurements);
         if (measurements.Count == 0) throw new ArgumentException("there is nothing to fit: no requests", nameof(measurements));
-        var a = new double[measurements.Count, 2];
-        var b = new double[measurements.Count];
-        for (int i = 0; i < measurements.Count; i++)
-        {
-            a[i, 0] = 1;
-            a[i, 1] = measurements[i].ImagePixels / 1e6;
-            b[i] = measurements[i].PathMs;
-        }
-        var x = NonNegativeLeastSquares.Solve(a, b);
-        var profile = steps with { RequestOverheadMs = x[0], ImageMsPerMegapixel = x[1] };
+        var text = measurements.Where(m => m.ImagePixels == 0).ToArray();
+        double overhead = text.Length > 0 ? Math.Max(0, text.Average(m => m.PathMs)) : 0;
+        var images = measurements.Where(m => m.ImagePixels > 0).GroupBy(m => m.ImagePixels).OrderBy(g => g.Key)
+            .Select(g => new ImageCost(g.Key, Math.Max(0, g.Average(m => m.PathMs) - overhead))).ToArray();
+        var profile = steps with { RequestOverheadMs = overhead, ImageCosts = images };
         var fitted = measurements.Select(m => m with { ModelledMs = RequestCost.Milliseconds(profile, m.ImagePixels) }).ToArray();
         return profile with { RequestPath = new RequestPathFit { Measurements = fitted } };
     }

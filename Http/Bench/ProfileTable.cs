@@ -20,7 +20,8 @@ public static class ProfileTable
         Line($"  attention_ms_per_1k_kv_tokens         {profile.AttentionMsPer1kKvTokens,12:G6}");
         Line($"  vision_ms_per_patch                   {profile.VisionMsPerPatch,12:G6}");
         Line($"  request_overhead_ms                   {profile.RequestOverheadMs,12:G6}");
-        Line($"  image_ms_per_megapixel                {profile.ImageMsPerMegapixel,12:G6}");
+        foreach (var image in profile.ImageCosts)
+            Line($"  image_ms at {image.Pixels,9} pixels        {image.Ms,12:G6}");
         if (profile.Fit is { } fit)
         {
             Line($"");

@@ -4,7 +4,7 @@ namespace QwenVL.Runtime.Simulation;
 
 /// <summary>
 /// The requests a profile's request costs (<see cref="StepCostProfile.RequestOverheadMs"/>,
-/// <see cref="StepCostProfile.ImageMsPerMegapixel"/>) were fitted to: each sent through the HTTP server beside one
+/// <see cref="StepCostProfile.ImageCosts"/>) were fitted to: each sent through the HTTP server beside one
 /// decoding request, its time to first token measured at the client, less its modelled time in steps.
 /// </summary>
 public sealed record RequestPathFit

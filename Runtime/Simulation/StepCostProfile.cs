@@ -51,8 +51,11 @@ public sealed record StepCostProfile
     /// </summary>
     [JsonPropertyName("request_overhead_ms")] public double RequestOverheadMs { get; init; }
 
-    /// <summary>Per million pixels of a request's images before it reaches the scheduler: base64, decoding, resizing, patching.</summary>
-    [JsonPropertyName("image_ms_per_megapixel")] public double ImageMsPerMegapixel { get; init; }
+    /// <summary>
+    /// What preparing a request's pictures costs before it reaches the scheduler (base64, decoding, resizing, patching),
+    /// measured at a few sizes, by increasing pixels; <see cref="RequestCost"/> interpolates. Optional: none, no cost.
+    /// </summary>
+    [JsonPropertyName("image_ms_by_pixels")] public IReadOnlyList<ImageCost> ImageCosts { get; init; } = [];
 
     /// <summary>The measurements the costs were fitted to and how well they fit; absent in a hand-written profile.</summary>
     [JsonPropertyName("fit")] public StepCostFit? Fit { get; init; }
@@ -97,7 +100,13 @@ public sealed record StepCostProfile
         Cost("attention_ms_per_1k_kv_tokens", AttentionMsPer1kKvTokens);
         Cost("vision_ms_per_patch", VisionMsPerPatch);
         Cost("request_overhead_ms", RequestOverheadMs);
-        Cost("image_ms_per_megapixel", ImageMsPerMegapixel);
+        for (int i = 0; i < ImageCosts.Count; i++)
+        {
+            Cost($"image_ms_by_pixels[{i}].ms", ImageCosts[i].Ms);
+            long previous = i > 0 ? ImageCosts[i - 1].Pixels : 0;
+            if (ImageCosts[i].Pixels <= previous)
+                throw new StepCostProfileException($"image_ms_by_pixels[{i}].pixels must be above {previous} (positive, increasing), got {ImageCosts[i].Pixels}");
+        }
         if (KvBlockBytes < 0) throw new StepCostProfileException($"kv_block_bytes must be >= 0 (0: from the model's shape), got {KvBlockBytes}");
         if (BlockSize < 1) throw new StepCostProfileException($"block_size must be at least 1, got {BlockSize}");
     }
@@ -109,3 +118,8 @@ public sealed record StepCostProfile
             throw new StepCostProfileException($"{field} must be a finite number of milliseconds >= 0, got {value}");
     }
 }
+
+/// <summary>A picture of <paramref name="Pixels"/> pixels costs <paramref name="Ms"/> milliseconds to prepare.</summary>
+public sealed record ImageCost(
+    [property: JsonPropertyName("pixels")] long Pixels,
+    [property: JsonPropertyName("ms")] double Ms);

@@ -45,7 +45,8 @@ public class ProfileCommandTests(ITestOutputHelper output)
         Assert.All(requests, m => Assert.True(m.TtftMs > 0 && m.FirstStepMs > 0 && m.PromptTokens > 0, m.Label));
         Assert.True(requests[1].PromptTokens > requests[0].PromptTokens + 200, $"{requests[0].PromptTokens} and {requests[1].PromptTokens} prompt tokens");
         Assert.Equal(448L * 448, requests[3].ImagePixels);
-        Assert.True(profile.RequestOverheadMs + profile.ImageMsPerMegapixel > 0, "the request path cost nothing");
+        Assert.Equal([224L * 224, 448L * 448], profile.ImageCosts.Select(c => c.Pixels));
+        Assert.True(profile.RequestOverheadMs + profile.ImageCosts.Sum(c => c.Ms) > 0, "the request path cost nothing");
         Assert.Contains("request_overhead_ms", stdout.ToString(), StringComparison.Ordinal);
     }
 

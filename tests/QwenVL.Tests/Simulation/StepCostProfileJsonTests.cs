@@ -10,6 +10,8 @@ public class StepCostProfileJsonTests
     private static readonly StepCostProfile Fitted = SimulationProfiles.Known with
     {
         KvBlockBytes = 57344,
+        RequestOverheadMs = 2.5,
+        ImageCosts = [new(50_176, 4.5), new(200_704, 11)],
         Fit = new StepCostFit
         {
             RmsRelativeError = 0.031,
@@ -28,7 +30,9 @@ public class StepCostProfileJsonTests
         StepCostProfileJson.Save(Fitted, path);
         var loaded = StepCostProfileJson.Load(path);
 
-        Assert.Equal(Fitted with { Fit = null }, loaded with { Fit = null });
+        // The picture costs are a list, which record equality compares by reference: compared on their own.
+        Assert.Equal(Fitted with { Fit = null, ImageCosts = [] }, loaded with { Fit = null, ImageCosts = [] });
+        Assert.Equal(Fitted.ImageCosts, loaded.ImageCosts);
         Assert.Equal(Fitted.Fit!.RmsRelativeError, loaded.Fit!.RmsRelativeError);
         Assert.Equal(Fitted.Fit.MaxRelativeError, loaded.Fit.MaxRelativeError);
         Assert.Equal(Fitted.Fit.Measurements, loaded.Fit.Measurements);
@@ -42,7 +46,7 @@ public class StepCostProfileJsonTests
         {
             "\"step_overhead_ms\"", "\"prefill_ms_per_token\"", "\"prefill_ms_per_token_per_1k_context\"", "\"decode_ms_per_sequence\"",
             "\"attention_ms_per_1k_kv_tokens\"", "\"vision_ms_per_patch\"", "\"kv_block_bytes\"", "\"block_size\"", "\"measured_at\"",
-            "\"rms_relative_error\"", "\"measured_ms\"", "\"modelled_ms\"", "\"prefill_context_k_tokens\"",
+            "\"rms_relative_error\"", "\"measured_ms\"", "\"modelled_ms\"", "\"prefill_context_k_tokens\"", "\"request_overhead_ms\"", "\"image_ms_by_pixels\"", "\"pixels\"",
         })
             Assert.Contains(field, json, StringComparison.Ordinal);
     }

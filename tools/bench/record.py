@@ -70,7 +70,8 @@ def table():
             rows.append(cells)
         elif "profile" in run and "rows" in run:
             for r in run["rows"]:
-                sim_rows.append([name, run["commit"][:7], r["workload"], r["metric"], f"{r['real']:,.2f}", f"{r['simulated']:,.2f}", f"{r['ratio']:.2f}"])
+                again = f"{r['real_again']:,.2f} ({r['ratio_again']:.2f})" if "real_again" in r else ""
+                sim_rows.append([name, run["commit"][:7], r["workload"], r["metric"], f"{r['real']:,.2f}", f"{r['simulated']:,.2f}", f"{r['ratio']:.2f}", again])
         elif "ratios" in run:
             for n in (64, 512):
                 one, two = run["runs"][f"one-{n}"], run["runs"][f"two-{n}"]
@@ -102,8 +103,10 @@ def table():
         out += ["| " + " | ".join(c) + " |" for c in dp_rows]
     if sim_rows:
         out += ["", "Simulator accuracy: `qwenvl simulate` with a profile from `qwenvl bench profile` against `qwenvl bench serve` on the real",
-                "server, same device and call (the target is within 10%; the note in each file says why TTFT is not):", "",
-                "| run | commit | workload | metric | real | simulated | simulated / real |", "|---|---|---|---|---|---|---|"]
+                "server, same device and call (the target is within 10%; each file's note says what its run showed). \"again\": a second",
+                "real run with other arrivals on the same server, and simulated / that run.", "",
+                "| run | commit | workload | metric | real | simulated | simulated / real | real again (simulated / it) |",
+                "|---|---|---|---|---|---|---|---|"]
         out += ["| " + " | ".join(c) + " |" for c in sim_rows]
     open(os.path.join(ROOT, "bench", "RESULTS.md"), "w").write("\n".join(out) + "\n")
     print("wrote bench/RESULTS.md")

@@ -16,6 +16,9 @@ for _ in $(seq 1 600); do curl -fs http://127.0.0.1:8000/health > /dev/null 2>&1
 timeout 60 $Q bench serve --url http://127.0.0.1:8000 --workload text --input-len 64 --num-prompts 32 --request-rate inf --output-len 16 > /dev/null 2>&1
 timeout 120 $Q bench serve --url http://127.0.0.1:8000 --workload text --input-len 300 --num-prompts 400 --request-rate 20 --output-len 128 --seed 1 --json $OUT/real-text.json > $L/real-text.txt 2>&1; echo "real text rc=$?"
 timeout 120 $Q bench serve --url http://127.0.0.1:8000 --workload image --num-prompts 240 --request-rate 16 --output-len 128 --seed 1 --json $OUT/real-image.json > $L/real-image.txt 2>&1; echo "real image rc=$?"
+# The same two runs again, other arrivals: how far the real figures move between runs.
+timeout 120 $Q bench serve --url http://127.0.0.1:8000 --workload text --input-len 300 --num-prompts 400 --request-rate 20 --output-len 128 --seed 2 --json $OUT/real-text-2.json > /dev/null 2>&1
+timeout 120 $Q bench serve --url http://127.0.0.1:8000 --workload image --num-prompts 240 --request-rate 16 --output-len 128 --seed 2 --json $OUT/real-image-2.json > /dev/null 2>&1
 kill $server; wait $server 2>/dev/null
 python3 - <<'PY'
 import json,os
@@ -35,6 +38,7 @@ o=os.environ['OUT']
 for w in ('text','image'):
   r=json.load(open(f"{o}/real-{w}.json")); s=json.load(open(f"{o}/sim-{w}.json"))
   for k in ('median_ttft_ms','median_tpot_ms','output_throughput'):
-    print(f"{w:6s} {k:18s} real {r[k]:9.2f} sim {s[k]:9.2f} sim/real {s[k]/r[k]:.3f}")
+    r2=json.load(open(f"{o}/real-{w}-2.json"))[k]
+    print(f"{w:6s} {k:18s} real {r[k]:9.2f} (again {r2:9.2f}) sim {s[k]:9.2f} sim/real {s[k]/r[k]:.3f} (again {s[k]/r2:.3f})")
 PY
 cp $L/profile.txt $L/sim-text.txt $OUT/ 2>/dev/null

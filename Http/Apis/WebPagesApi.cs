@@ -24,7 +24,7 @@ public static class WebPagesApi
         ArgumentNullException.ThrowIfNull(assets);
         app.MapGet("/", (HttpContext context) => Serve(assets, ChatPage, context)).WithName("ChatPage").ExcludeFromDescription();
         app.MapGet("/dashboard", (HttpContext context) => Serve(assets, DashboardPage, context)).WithName("DashboardPage").ExcludeFromDescription();
-        app.MapGet("/web/{**path}", (string path, HttpContext context) => Serve(assets, path, context)).WithName("WebFile").ExcludeFromDescription();
+        app.MapGet("/web/{**path}", (string? path, HttpContext context) => Serve(assets, path ?? "", context)).WithName("WebFile").ExcludeFromDescription();
         return app;
     }
 

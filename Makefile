@@ -21,7 +21,7 @@ build:
 # a fake Hub on loopback, the client and browser tests the tiny fixture.
 test:
 	$(DOTNET) test $(SLN) -c $(CONFIG) -nologo --logger "console;verbosity=normal"
-	node --test --test-reporter=spec tests/web/
+	node --test --test-reporter=spec tests/web/*.test.mjs
 	CONFIG=$(CONFIG) bash tests/node/run.sh
 	CONFIG=$(CONFIG) bash tests/browser/run.sh
 

@@ -57,7 +57,7 @@ public sealed class WebAssets
     }
 
     /// <summary>Assets from memory, for tests.</summary>
-    public static WebAssets FromFiles(IReadOnlyDictionary<string, byte[]> files)
+    internal static WebAssets FromFiles(IReadOnlyDictionary<string, byte[]> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         return new WebAssets(files.ToFrozenDictionary(f => f.Key, f => Create(f.Key, f.Value), StringComparer.Ordinal));

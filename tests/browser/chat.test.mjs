@@ -126,6 +126,7 @@ test('a server with --api-key: the page asks for the key, shows the 401s, then w
   const error = page.locator('.turn.assistant .error');
   await error.waitFor();
   assert.match(await error.textContent(), /Unauthorized/);
+  await screenshot(page, 'chat-api-key');
 
   await page.fill('#api-key', keyedApiKey);
   await page.click('#key-save');

@@ -70,7 +70,7 @@ public class WebPagesTests
     }
 
     [Fact]
-    public async Task Dashboard_is_404_without_its_file()
+    public void Dashboard_is_404_without_its_file()
     {
         var assets = WebAssets.FromFiles(new Dictionary<string, byte[]> { ["index.html"] = "<!doctype html>"u8.ToArray() });
         Assert.False(assets.TryGet(WebPagesApi.DashboardPage, out _));

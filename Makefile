@@ -11,16 +11,23 @@ MODEL_ARG = $(if $(wildcard $(MODEL)),$(abspath $(MODEL)),$(MODEL))
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test run generate clean
+.PHONY: build test run generate docs-images clean
 
 build:
 	$(DOTNET) build $(SLN) -c $(CONFIG) -nologo
 
-# The .NET suite, then the official openai npm client against a live server. Needs no network: the Hub tests
-# use a fake Hub on loopback, the client tests the tiny fixture.
+# The .NET suite, the web pages' JavaScript units, the official openai npm client against a live server, then the
+# pages in headless Chromium (installed from Debian when missing). Needs no network beyond that: the Hub tests use
+# a fake Hub on loopback, the client and browser tests the tiny fixture.
 test:
 	$(DOTNET) test $(SLN) -c $(CONFIG) -nologo --logger "console;verbosity=normal"
+	node --test --test-reporter=spec tests/web/*.test.mjs
 	CONFIG=$(CONFIG) bash tests/node/run.sh
+	CONFIG=$(CONFIG) bash tests/browser/run.sh
+
+# Reruns the browser tests and copies their screenshots to docs/images/ (the README's pictures of the pages).
+docs-images: build
+	QWENVL_UPDATE_DOCS_IMAGES=1 CONFIG=$(CONFIG) bash tests/browser/run.sh
 
 # Serves MODEL on PORT, as `vllm serve MODEL` would; a repo id missing from the cache is downloaded first.
 run:

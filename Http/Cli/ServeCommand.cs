@@ -31,6 +31,7 @@ public static partial class ServeCommand
           --port N                         listen port (default 8000)
           --served-model-name NAME...      names requests may use (default: the model path as given)
           --api-key KEY                    /v1 routes want 'Authorization: Bearer KEY' (also $QWENVL_API_KEY, $VLLM_API_KEY)
+          --disable-frontend               no browser pages (the chat page at /, the live view at /dashboard): the API only
           --max-model-len N                context length (default: the model's max_position_embeddings)
           --block-size N                   KV cache block size in tokens (default 16)
           --max-num-seqs N                 most sequences in one step (default 256)
@@ -197,6 +198,7 @@ public static partial class ServeCommand
         Add("device", options.Device, d.Device, v => Quote(v.ToString().ToLowerInvariant()));
         Add("enforce_eager", options.EnforceEager, d.EnforceEager, _ => "True");
         Add("api_key", options.ApiKey, d.ApiKey, _ => "'***'");
+        Add("disable_frontend", options.DisableFrontend, d.DisableFrontend, _ => "True");
         Add("generation_config", options.GenerationConfig, d.GenerationConfig, Quote);
         Add("allowed_local_media_path", options.Images.Sources.AllowedLocalMediaPath, null, v => Quote(v!));
         Add("disable_remote_media", !options.Images.Sources.AllowRemote, false, _ => "True");

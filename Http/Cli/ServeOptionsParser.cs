@@ -11,7 +11,7 @@ namespace QwenVL.Http.Cli;
 public static class ServeOptionsParser
 {
     public static CliSyntax Syntax { get; } = new(
-        Switches: new HashSet<string>(StringComparer.Ordinal) { "enable-prefix-caching", "no-enable-prefix-caching", "disable-remote-media", "enforce-eager" },
+        Switches: new HashSet<string>(StringComparer.Ordinal) { "enable-prefix-caching", "no-enable-prefix-caching", "disable-remote-media", "enforce-eager", "disable-frontend" },
         Lists: new HashSet<string>(StringComparer.Ordinal) { "served-model-name" },
         Valued: new HashSet<string>(StringComparer.Ordinal)
         {
@@ -49,6 +49,7 @@ public static class ServeOptionsParser
             Device = cli.Optional("device") is { } device ? Device(device) : defaults.Device,
             EnforceEager = cli.Flag("enforce-eager"),
             ApiKey = ApiKey(cli, environment),
+            DisableFrontend = cli.Flag("disable-frontend"),
             GenerationConfig = cli.Optional("generation-config") is { } config ? GenerationConfig(config) : defaults.GenerationConfig,
             Images = ImageInputOptions.FromCli(cli),
             Seed = cli.Optional("seed") is { } seed ? Seed(seed) : null,

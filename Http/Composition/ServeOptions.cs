@@ -40,6 +40,8 @@ public sealed record ServeOptions
     public bool EnforceEager { get; init; }
     /// <summary>When set, every /v1 route wants <c>Authorization: Bearer</c> with this key.</summary>
     public string? ApiKey { get; init; }
+    /// <summary>--disable-frontend: no browser pages (the chat page at /, the live view at /dashboard), only the API.</summary>
+    public bool DisableFrontend { get; init; }
     /// <summary>"auto" (the model's generation_config.json), "vllm" (no model defaults) or a directory holding one.</summary>
     public string GenerationConfig { get; init; } = "auto";
     public ImageInputOptions Images { get; init; } = ImageInputOptions.Default;

@@ -55,6 +55,7 @@ public static class ServerApplication
         app.MapServerInfo();
         app.MapCluster();
         app.MapMetrics();
+        if (!options.DisableFrontend) app.MapWebPages();
         StartupLog.Register(app, options);
         return app;
     }

@@ -6,7 +6,8 @@ namespace QwenVL.Http.Errors;
 
 /// <summary>
 /// With --api-key, every /v1 route wants <c>Authorization: Bearer KEY</c>; others (/health, /metrics, /version,
-/// /tokenize, ...) stay open, and CORS preflights pass, as in vLLM. The key is compared in constant time.
+/// /tokenize, ...) stay open, and CORS preflights pass, as in vLLM. The browser pages (/, /dashboard, /web/...) stay
+/// open too: they ask for the key and send it on their /v1 calls. The key is compared in constant time.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ServeOptions options)
 {

@@ -29,6 +29,7 @@ public class ServeOptionsParserTests
         Assert.Equal(0.9, o.GpuMemoryUtilization);
         Assert.Equal(ExecutionDevice.Auto, o.Device);
         Assert.Null(o.ApiKey);
+        Assert.False(o.DisableFrontend);
         Assert.Equal("auto", o.GenerationConfig);
         Assert.Null(o.Seed);
         Assert.Equal(1024, o.MaxWaitingRequests);
@@ -55,7 +56,7 @@ public class ServeOptionsParserTests
         var o = Parse("/m", "--host", "127.0.0.1", "--port", "8123", "--served-model-name", "qwen", "qwen-vl",
             "--max-model-len", "4k", "--block-size", "32", "--max-num-seqs", "64", "--max-num-batched-tokens", "8192",
             "--no-enable-prefix-caching", "--kv-cache-memory", "2GiB", "--gpu-memory-utilization", "0.75", "--device", "cpu",
-            "--enforce-eager", "--api-key", "secret", "--generation-config", generation.Path, "--limit-mm-per-prompt", """{"image": 2}""",
+            "--enforce-eager", "--api-key", "secret", "--disable-frontend", "--generation-config", generation.Path, "--limit-mm-per-prompt", """{"image": 2}""",
             "--allowed-local-media-path", media.Path, "--disable-remote-media", "--min-pixels", "3136", "--max-pixels", "50176",
             "--seed", "-7", "--max-waiting-requests", "16", "--max-request-body-bytes", "1MiB");
         Assert.Equal("127.0.0.1", o.Host);
@@ -73,6 +74,7 @@ public class ServeOptionsParserTests
         Assert.True(o.EnforceEager);
         Assert.True(ReplicaSettings.Executor(o).EnforceEager);
         Assert.Equal("secret", o.ApiKey);
+        Assert.True(o.DisableFrontend);
         Assert.Equal(Path.GetFullPath(generation.Path), o.GenerationConfig);
         Assert.Equal(2, o.Images.Limits.MaxImages);
         Assert.Equal(Path.GetFullPath(media.Path), o.Images.Sources.AllowedLocalMediaPath);

@@ -13,7 +13,7 @@ if [ -z "$chromium_bin" ]; then
   echo "installing Debian's chromium package" >&2
   sudo=; [ "$(id -u)" = 0 ] || sudo="sudo -n"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-wqy-microhei >/dev/null
   chromium_bin=$(command -v chromium)
 fi
 

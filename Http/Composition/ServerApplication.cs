@@ -54,6 +54,7 @@ public static class ServerApplication
         app.MapTokenizer();
         app.MapServerInfo();
         app.MapCluster();
+        app.MapLive();
         app.MapMetrics();
         StartupLog.Register(app, options);
         return app;

@@ -35,7 +35,7 @@ public sealed class LiveSampler(string model)
         if (replicas.Count > 1) totals = totals with { Busy = lines.Average(l => l.Busy), TtftMs = null, TpotMs = null };
         _previous = replicas.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         _previousTime = now;
-        return new LiveEvent(now.ToUnixTimeMilliseconds() / 1000.0, seconds, model, lines, totals);
+        return new LiveEvent(now.ToUnixTimeMilliseconds() / 1000.0, Math.Round(seconds, 3), model, lines, totals);
     }
 
     /// <summary>Counters that went back: the replica started again (or another took its name).</summary>

@@ -24,8 +24,11 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     private readonly StatusLine _status;
     private readonly ILogger _statusLog;
     private readonly IStepObserver? _observer;
+    private readonly StepStatistics _steps = new();
+    private readonly SequenceLatencies _latencies = new();
     private long _nextStepId;
     private long? _inFlight;
+    private StepShape _inFlightShape;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -70,8 +73,13 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
             Sender.Tell(new SequencesRejected(outcome));
             return;
         }
-        _observer?.Submitted(m.Sequences, AddOutcome.Accepted, Context.System.Scheduler.Now);
-        foreach (var id in accepted) _owners[id] = Sender;
+        var now = Context.System.Scheduler.Now;
+        _observer?.Submitted(m.Sequences, AddOutcome.Accepted, now);
+        foreach (var id in accepted)
+        {
+            _owners[id] = Sender;
+            _latencies.Submitted(id, now);
+        }
         if (!_byOwner.TryGetValue(Sender, out var owned))
         {
             _byOwner[Sender] = owned = new List<SequenceId>();
@@ -103,6 +111,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         var batch = _scheduler.Schedule();
         if (batch == null) return;
         _inFlight = ++_nextStepId;
+        _inFlightShape = _scheduler.LastStep;
         _observer?.StepSent(_inFlight.Value, batch, Context.System.Scheduler.Now);
         _engine.Tell(new ExecuteStep(_inFlight.Value, batch));
     }
@@ -111,11 +120,14 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     {
         if (m.StepId != _inFlight) return;
         _inFlight = null;
+        var now = Context.System.Scheduler.Now;
+        _steps.StepCompleted(_inFlightShape, m.Duration);
         var outcome = _scheduler.Update(m.Batch, m.Result);
-        DeliverTokens(outcome.Tokens);
+        DeliverTokens(outcome.Tokens, now);
         foreach (var finished in outcome.Finished)
         {
             if (_owners.TryGetValue(finished.Id, out var owner)) owner.Tell(new SequenceFinished(finished));
+            _latencies.Finished(finished, now);
             Forget(finished.Id);
         }
         TryStep();
@@ -124,12 +136,13 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>One message per request actor per step, holding that request's tokens.</summary>
-    private void DeliverTokens(IReadOnlyList<GeneratedToken> tokens)
+    private void DeliverTokens(IReadOnlyList<GeneratedToken> tokens, DateTimeOffset now)
     {
         if (tokens.Count == 0) return;
         var perOwner = new Dictionary<IActorRef, List<GeneratedToken>>();
         foreach (var token in tokens)
         {
+            _latencies.TokenGenerated(token.Id, now);
             if (!_owners.TryGetValue(token.Id, out var owner)) continue;
             if (!perOwner.TryGetValue(owner, out var list)) perOwner[owner] = list = new List<GeneratedToken>(1);
             list.Add(token);
@@ -150,6 +163,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
 
     private void Forget(SequenceId id)
     {
+        _latencies.Forget(id);
         if (!_owners.Remove(id, out var owner)) return;
         var owned = _byOwner[owner];
         owned.Remove(id);
@@ -161,9 +175,12 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     private ReplicaStatus Status()
     {
         var s = _scheduler.Stats;
+        var now = Context.System.Scheduler.Now;
+        var activity = new ReplicaActivity(_steps.Steps, _steps.PrefillTokens, _steps.DecodeSequences, _steps.BudgetTokens, _steps.StepSeconds,
+            _steps.RecentSteps(), _latencies.TimeToFirstToken.Percentiles(now), _latencies.TimePerOutputToken.Percentiles(now));
         return new ReplicaStatus(s.Running, s.Waiting, s.KvCacheUsage, s.PrefixCacheQueries, s.PrefixCacheHits,
             s.PromptTokensComputed, s.GenerationTokens, s.Preemptions, _scheduler.TotalBlockCount, _scheduler.FreeBlockCount,
-            s.PeakBlocksInUse);
+            s.PeakBlocksInUse, s.Preempted, activity);
     }
 
     private void LogStatus()

@@ -14,6 +14,6 @@ public static class ClusterTotals
             replicas.Sum(r => r.Running), replicas.Sum(r => r.Waiting), usage,
             replicas.Sum(r => r.PrefixCacheQueries), replicas.Sum(r => r.PrefixCacheHits),
             replicas.Sum(r => r.PromptTokens), replicas.Sum(r => r.GenerationTokens), replicas.Sum(r => r.Preemptions),
-            total, free, replicas.Sum(r => r.PeakBlocksInUse));
+            total, free, replicas.Sum(r => r.PeakBlocksInUse), replicas.Sum(r => r.Preempted));
     }
 }

@@ -18,6 +18,8 @@ public static class WireForm
     {
         RouteGenerate route => route with { Request = Of(route.Request) },
         TextDelta delta => delta with { Tokens = Plain(delta.Tokens) },
+        ReplicaLoadReport { Status.Activity: { } activity } report =>
+            report with { Status = report.Status with { Activity = activity with { RecentSteps = Plain(activity.RecentSteps) } } },
         _ => message,
     };
 

@@ -4,6 +4,7 @@ using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
@@ -39,6 +40,7 @@ public static class WireTypes
         typeof(ChatMessage), typeof(TextPart), typeof(ImagePart), typeof(ImageInput),
         typeof(SamplingParams), typeof(SampledToken), typeof(TopLogprob),
         typeof(FinishReason), typeof(FailureKind), typeof(ReplicaStatus),
+        typeof(ReplicaActivity), typeof(LatencyPercentiles), typeof(StepShape),
     ];
 
     /// <summary>
@@ -47,7 +49,7 @@ public static class WireTypes
     /// Arrays of primitives and strings are written without a type name and need no entry.
     /// </summary>
     private static readonly Type[] ArrayElements =
-        [typeof(ChatMessage), typeof(ChatContentPart), typeof(ImageInput), typeof(SampledToken), typeof(TopLogprob)];
+        [typeof(ChatMessage), typeof(ChatContentPart), typeof(ImageInput), typeof(SampledToken), typeof(TopLogprob), typeof(StepShape)];
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest = Messages.ToFrozenDictionary(m => m.Manifest, m => m.Type);
 

@@ -54,6 +54,7 @@ public static class ServerApplication
         app.MapTokenizer();
         app.MapServerInfo();
         app.MapCluster();
+        app.MapLive();
         app.MapMetrics();
         if (!options.DisableFrontend) app.MapWebPages();
         StartupLog.Register(app, options);

@@ -20,4 +20,5 @@ namespace QwenVL.Http.Protocol;
 [JsonSerializable(typeof(DetokenizeResponse))]
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(LiveEvent))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -28,7 +28,7 @@ public sealed class Scheduler
     private readonly List<int> _hits = new();
     private StepBatch? _inFlight;
     private long _preemptions, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps;
-    private int _peakBlocksInUse;
+    private int _peakBlocksInUse, _preemptedWaiting;
 
     public Scheduler(SchedulerConfig config)
     {
@@ -44,12 +44,15 @@ public sealed class Scheduler
     /// <summary>Anything waiting or running, or image releases the executor has not been handed yet.</summary>
     public bool HasWork => _running.Count > 0 || _waiting.Count > 0 || _images.HasPendingReleases;
 
+    /// <summary>What the step <see cref="Schedule"/> last returned spends its token budget on.</summary>
+    public StepShape LastStep { get; private set; }
+
     /// <summary>Why <see cref="FailAll"/> was last called, if it was.</summary>
     public string? LastFailure { get; private set; }
 
     public SchedulerStats Stats => new(_running.Count, _waiting.Count, _preemptions,
         1.0 - (double)_blocks.FreeCount / _blocks.TotalCount, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps,
-        _peakBlocksInUse);
+        _peakBlocksInUse, _preemptedWaiting);
 
     /// <summary>The sequence's status, or null once it has finished (or was never added).</summary>
     public SequenceStatus? StatusOf(SequenceId id) => _live.TryGetValue(id, out var s) ? s.Status : null;
@@ -105,6 +108,7 @@ public sealed class Scheduler
     {
         if (_inFlight != null) throw new InvalidOperationException("the previous step has not been passed to Update");
         var plan = new StepPlan(_config.MaxNumBatchedTokens, _config.EncoderBudgetTokens);
+        LastStep = new StepShape(0, 0, _config.MaxNumBatchedTokens);
         ScheduleRunning(plan);
         // As in vLLM: a step that had to preempt admits nobody, or it would take back the blocks it just freed.
         if (!plan.Preempted) ScheduleWaiting(plan);
@@ -182,6 +186,7 @@ public sealed class Scheduler
                 _prefixQueries += sequence.TokenCount;
                 _prefixHits += computed;
             }
+            if (sequence.Status == SequenceStatus.Preempted) _preemptedWaiting--;
             sequence.Status = SequenceStatus.Running;
             _running.Add(sequence);
             HoldImagesAhead(sequence);
@@ -232,6 +237,8 @@ public sealed class Scheduler
         }
         bool decode = sequence.OutputCount > 0 && start == sequence.TokenCount - 1;
         if (!decode) _promptTokens += count;
+        LastStep = decode ? LastStep with { DecodeSequences = LastStep.DecodeSequences + 1 }
+            : LastStep with { PrefillTokens = LastStep.PrefillTokens + count };
         plan.Add(sequence.Step(count));
         sequence.Computed = end;
 
@@ -292,6 +299,7 @@ public sealed class Scheduler
         sequence.Status = SequenceStatus.Preempted;
         sequence.WaitingNode = _waiting.AddFirst(sequence);
         _preemptions++;
+        _preemptedWaiting++;
     }
 
     /// <summary>Appends the sampled tokens and finishes the sequences that stop or reach their length.</summary>
@@ -323,6 +331,7 @@ public sealed class Scheduler
     private FinishedSequence Finish(Sequence sequence, SequenceStatus status)
     {
         if (sequence.Status == SequenceStatus.Running) _running.Remove(sequence);
+        if (sequence.Status == SequenceStatus.Preempted) _preemptedWaiting--;
         if (sequence.WaitingNode != null)
         {
             _waiting.Remove(sequence.WaitingNode);

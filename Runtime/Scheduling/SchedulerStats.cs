@@ -8,6 +8,7 @@ namespace QwenVL.Runtime.Scheduling;
 /// <param name="PromptTokensComputed">tokens prefilled: prompts, and outputs recomputed after preemption</param>
 /// <param name="GenerationTokens">tokens sampled</param>
 /// <param name="PeakBlocksInUse">the most blocks sequences held at once since start (cached free blocks not counted)</param>
+/// <param name="Preempted">waiting sequences that were preempted and wait to be recomputed (counted in <paramref name="Waiting"/> too)</param>
 public sealed record SchedulerStats(
     int Running,
     int Waiting,
@@ -18,7 +19,8 @@ public sealed record SchedulerStats(
     long PromptTokensComputed,
     long GenerationTokens,
     long Steps,
-    int PeakBlocksInUse)
+    int PeakBlocksInUse,
+    int Preempted)
 {
     public double PrefixCacheHitRate => PrefixCacheQueries == 0 ? 0 : (double)PrefixCacheHits / PrefixCacheQueries;
 }

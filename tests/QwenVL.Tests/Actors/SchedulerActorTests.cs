@@ -98,4 +98,28 @@ public class SchedulerActorTests() : TestKit(ActorTestConfig.Hocon)
             Assert.Equal(0, status.Running);
         });
     }
+
+    [Fact]
+    public void The_status_carries_the_completed_steps_and_the_sequences_latencies()
+    {
+        var (scheduler, engine) = Start();
+        scheduler.Tell(new SubmitSequences([Sequence(1, 10, 3)]));
+        ExpectMsg<SequencesAccepted>();
+        for (int step = 0; step < 3; step++)
+        {
+            var m = engine.ExpectMsg<ExecuteStep>();
+            scheduler.Tell(Answer(m) with { Duration = TimeSpan.FromMilliseconds(10) }, engine.Ref);
+        }
+        FishForMessage(o => o is SequenceFinished);
+        scheduler.Tell(GetReplicaStatus.Instance);
+        var activity = FishForMessage<ReplicaStatus>(_ => true).Activity!;
+        Assert.Equal(3, activity.Steps);
+        Assert.Equal(10, activity.PrefillTokens);
+        Assert.Equal(2, activity.DecodeSequences);
+        Assert.Equal(3 * Budget, activity.BudgetTokens);
+        Assert.Equal(0.03, activity.StepSeconds, 9);
+        Assert.Equal([new StepShape(10, 0, Budget), new StepShape(0, 1, Budget), new StepShape(0, 1, Budget)], activity.RecentSteps);
+        Assert.Equal(1, activity.TimeToFirstToken.Count);
+        Assert.Equal(1, activity.TimePerOutputToken.Count);
+    }
 }

@@ -1,6 +1,7 @@
 using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Scheduling;
 using Xunit;
 
 namespace QwenVL.Tests.Cluster;
@@ -15,6 +16,7 @@ public static class WireAssert
     private static readonly SamplingParams AnySampling = new();
     private static readonly IReadOnlyList<int> NoIds = [];
     private static readonly IReadOnlyList<string> NoStops = [];
+    private static readonly IReadOnlyList<StepShape> NoSteps = [];
 
     public static void Same(object expected, object actual)
     {
@@ -27,12 +29,20 @@ public static class WireAssert
             case TextDelta delta:
                 Same(delta, (TextDelta)actual);
                 break;
+            case ReplicaLoadReport { Status.Activity: { } activity } report:
+                var back = (ReplicaLoadReport)actual;
+                Assert.Equal(activity.RecentSteps, back.Status.Activity!.RecentSteps);
+                Assert.Equal(WithoutSteps(report), WithoutSteps(back));
+                break;
             default:
-                // The other messages hold only scalars, strings, enums and ReplicaStatus: value equality is complete.
+                // The other messages hold only scalars, strings, enums and records of them: value equality is complete.
                 Assert.Equal(expected, actual);
                 break;
         }
     }
+
+    private static ReplicaLoadReport WithoutSteps(ReplicaLoadReport report) =>
+        report with { Status = report.Status with { Activity = report.Status.Activity! with { RecentSteps = NoSteps } } };
 
     public static void Same(GenerateRequest expected, GenerateRequest actual)
     {

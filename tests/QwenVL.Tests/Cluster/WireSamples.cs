@@ -3,6 +3,7 @@ using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
@@ -55,7 +56,10 @@ public static class WireSamples
 
     public static ReplicaStatus Status => new(
         Running: 3, Waiting: 1, KvCacheUsage: 0.375, PrefixCacheQueries: 1200, PrefixCacheHits: 640, PromptTokens: 98_304,
-        GenerationTokens: 20_480, Preemptions: 2, TotalBlocks: 4096, FreeBlocks: 2560, PeakBlocksInUse: 1900);
+        GenerationTokens: 20_480, Preemptions: 2, TotalBlocks: 4096, FreeBlocks: 2560, PeakBlocksInUse: 1900, Preempted: 1,
+        Activity: new ReplicaActivity(Steps: 812, PrefillTokens: 98_000, DecodeSequences: 20_400, BudgetTokens: 812 * 2048, StepSeconds: 12.5,
+            RecentSteps: [new StepShape(2000, 48, 2048), new StepShape(0, 51, 2048)],
+            TimeToFirstToken: new LatencyPercentiles(40, 0.051, 0.12, 0.3), TimePerOutputToken: new LatencyPercentiles(12, 0.0031, 0.004, 0.0052)));
 
     public static TextDelta Delta => new(1, "Hello, wörld 👋",
     [
@@ -72,6 +76,7 @@ public static class WireSamples
         new RouteGenerate(TokenRequest),
         new RouteRefused("replica is stopping"),
         new ReplicaLoadReport("akka.tcp://qwenvl@10.0.0.2:4053", 17, Status, 42),
+        new ReplicaLoadReport("akka.tcp://qwenvl@10.0.0.3:4053", 3, Status with { Activity = null }, 0),
         new PromptAccepted(123),
         Delta,
         .. Enum.GetValues<FinishReason>().Select(reason => new ChoiceFinished(1, reason, 34)),

@@ -7,6 +7,7 @@ using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Cluster.Wire;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Text;
 using Xunit;
 using HyperionSerializer = Hyperion.Serializer;
@@ -46,6 +47,7 @@ public class WireSerializerTests : TestKit
         Assert.NotEqual(typeof(ChatMessage[]), chat.Messages.GetType());
         Assert.NotEqual(typeof(int[]), WireSamples.Sampling.StopTokenIds.GetType());
         Assert.NotEqual(typeof(SampledToken[]), WireSamples.Delta.Tokens.GetType());
+        Assert.NotEqual(typeof(StepShape[]), WireSamples.Status.Activity!.RecentSteps.GetType());
     }
 
     [Fact]

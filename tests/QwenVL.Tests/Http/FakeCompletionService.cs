@@ -62,6 +62,14 @@ public sealed class FakeCompletionService(FakeCompletionService.Script script) :
         }
     }
 
-    public Task<ReplicaStatus> GetStatusAsync(CancellationToken cancellationToken) =>
-        StatusFailure is { } failure ? Task.FromException<ReplicaStatus>(failure) : Task.FromResult(Status);
+    private int _statusReads;
+
+    /// <summary>How many times the status was asked for.</summary>
+    public int StatusReads => Volatile.Read(ref _statusReads);
+
+    public Task<ReplicaStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _statusReads);
+        return StatusFailure is { } failure ? Task.FromException<ReplicaStatus>(failure) : Task.FromResult(Status);
+    }
 }

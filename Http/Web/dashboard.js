@@ -5,6 +5,8 @@ import { LiveStore, liveUrl, formatNumber, formatPercent, formatMs } from './ser
 import { linePlot, stepBars, COLORS } from './plots.js';
 
 const SPAN_S = 300;
+// A fresh page would draw its first seconds as a sliver at the right of five minutes: the window grows with the data.
+const MIN_SPAN_S = 30;
 const KEY_STORAGE = 'qwenvl.apiKey';
 
 const store = new LiveStore(SPAN_S + 10);
@@ -103,7 +105,8 @@ function figures(list, line) {
 
 function draw(s, series, now) {
   const times = series.time.toArray();
-  const plot = { times, span: SPAN_S, now };
+  const span = Math.min(SPAN_S, Math.max(MIN_SPAN_S, times.length > 0 ? Math.ceil((now - times[0]) / 30) * 30 : 0));
+  const plot = { times, span, now };
   linePlot(s.tokens, { ...plot, series: [
     { values: series.values('prompt_tokens_per_s'), color: COLORS.prompt },
     { values: series.values('generation_tokens_per_s'), color: COLORS.generation },

@@ -68,7 +68,7 @@ export function linePlot(canvas, { times, series, span, now, max, format = forma
   ctx.fillStyle = TEXT;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
-  ctx.fillText(`−${Math.round(span / 60)} min`, PAD.left, PAD.top + plotH + 14);
+  ctx.fillText(span >= 120 ? `−${Math.round(span / 60)} min` : `−${Math.round(span)} s`, PAD.left, PAD.top + plotH + 14);
   ctx.textAlign = 'right';
   ctx.fillText('now', PAD.left + plotW, PAD.top + plotH + 14);
   const x = (t) => PAD.left + plotW - ((now - t) / span) * plotW;

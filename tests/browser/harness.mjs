@@ -55,12 +55,15 @@ export async function openPage(browser, path = '/', { base = baseUrl, viewport =
   return page;
 }
 
-/** Saves the page as screenshots/NAME.png (git-ignored), and as docs/images/NAME.png when asked to. */
+/** The screenshots the README shows: only these go to docs/images/. */
+const docsImages = new Set(['chat', 'dashboard']);
+
+/** Saves the page as screenshots/NAME.png (git-ignored), and as docs/images/NAME.png when asked to and the README shows it. */
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });
   const file = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file });
-  if (process.env.QWENVL_UPDATE_DOCS_IMAGES === '1') {
+  if (process.env.QWENVL_UPDATE_DOCS_IMAGES === '1' && docsImages.has(name)) {
     await mkdir(docsImageDir, { recursive: true });
     await copyFile(file, join(docsImageDir, `${name}.png`));
   }

@@ -16,7 +16,7 @@ public sealed record ReplicaActivity(
     long DecodeSequences,
     long BudgetTokens,
     double StepSeconds,
-    IReadOnlyList<StepShape> RecentSteps,
+    IReadOnlyList<StepBudgetUse> RecentSteps,
     LatencyPercentiles TimeToFirstToken,
     LatencyPercentiles TimePerOutputToken);
 

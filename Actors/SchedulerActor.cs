@@ -28,7 +28,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     private readonly SequenceLatencies _latencies = new();
     private long _nextStepId;
     private long? _inFlight;
-    private StepShape _inFlightShape;
+    private StepBudgetUse _inFlightBudgetUse;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -111,7 +111,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         var batch = _scheduler.Schedule();
         if (batch == null) return;
         _inFlight = ++_nextStepId;
-        _inFlightShape = _scheduler.LastStep;
+        _inFlightBudgetUse = _scheduler.LastStep;
         _observer?.StepSent(_inFlight.Value, batch, Context.System.Scheduler.Now);
         _engine.Tell(new ExecuteStep(_inFlight.Value, batch));
     }
@@ -121,7 +121,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         if (m.StepId != _inFlight) return;
         _inFlight = null;
         var now = Context.System.Scheduler.Now;
-        _steps.StepCompleted(_inFlightShape, m.Duration);
+        _steps.StepCompleted(_inFlightBudgetUse, m.Duration);
         var outcome = _scheduler.Update(m.Batch, m.Result);
         DeliverTokens(outcome.Tokens, now);
         foreach (var finished in outcome.Finished)

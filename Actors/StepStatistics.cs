@@ -13,7 +13,7 @@ public sealed class StepStatistics
     /// <summary>How many recent step shapes are kept: enough for a bar chart of the latest steps.</summary>
     public const int RecentCapacity = 64;
 
-    private readonly StepShape[] _recent = new StepShape[RecentCapacity];
+    private readonly StepBudgetUse[] _recent = new StepBudgetUse[RecentCapacity];
     private int _next, _recentCount;
 
     public long Steps { get; private set; }
@@ -26,7 +26,7 @@ public sealed class StepStatistics
     /// <summary>Time the engine spent on the steps (the modelled time in a simulation).</summary>
     public double StepSeconds { get; private set; }
 
-    public void StepCompleted(StepShape shape, TimeSpan duration)
+    public void StepCompleted(StepBudgetUse shape, TimeSpan duration)
     {
         Steps++;
         PrefillTokens += shape.PrefillTokens;
@@ -39,9 +39,9 @@ public sealed class StepStatistics
     }
 
     /// <summary>The latest steps' shapes, oldest first (a new array: it goes out in a status message).</summary>
-    public StepShape[] RecentSteps()
+    public StepBudgetUse[] RecentSteps()
     {
-        var steps = new StepShape[_recentCount];
+        var steps = new StepBudgetUse[_recentCount];
         int first = (_next - _recentCount + RecentCapacity) % RecentCapacity;
         for (int i = 0; i < steps.Length; i++) steps[i] = _recent[(first + i) % RecentCapacity];
         return steps;

@@ -40,7 +40,7 @@ public static class WireTypes
         typeof(ChatMessage), typeof(TextPart), typeof(ImagePart), typeof(ImageInput),
         typeof(SamplingParams), typeof(SampledToken), typeof(TopLogprob),
         typeof(FinishReason), typeof(FailureKind), typeof(ReplicaStatus),
-        typeof(ReplicaActivity), typeof(LatencyPercentiles), typeof(StepShape),
+        typeof(ReplicaActivity), typeof(LatencyPercentiles), typeof(StepBudgetUse),
     ];
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class WireTypes
     /// Arrays of primitives and strings are written without a type name and need no entry.
     /// </summary>
     private static readonly Type[] ArrayElements =
-        [typeof(ChatMessage), typeof(ChatContentPart), typeof(ImageInput), typeof(SampledToken), typeof(TopLogprob), typeof(StepShape)];
+        [typeof(ChatMessage), typeof(ChatContentPart), typeof(ImageInput), typeof(SampledToken), typeof(TopLogprob), typeof(StepBudgetUse)];
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest = Messages.ToFrozenDictionary(m => m.Manifest, m => m.Type);
 

@@ -45,7 +45,7 @@ public sealed class Scheduler
     public bool HasWork => _running.Count > 0 || _waiting.Count > 0 || _images.HasPendingReleases;
 
     /// <summary>What the step <see cref="Schedule"/> last returned spends its token budget on.</summary>
-    public StepShape LastStep { get; private set; }
+    public StepBudgetUse LastStep { get; private set; }
 
     /// <summary>Why <see cref="FailAll"/> was last called, if it was.</summary>
     public string? LastFailure { get; private set; }
@@ -108,7 +108,7 @@ public sealed class Scheduler
     {
         if (_inFlight != null) throw new InvalidOperationException("the previous step has not been passed to Update");
         var plan = new StepPlan(_config.MaxNumBatchedTokens, _config.EncoderBudgetTokens);
-        LastStep = new StepShape(0, 0, _config.MaxNumBatchedTokens);
+        LastStep = new StepBudgetUse(0, 0, _config.MaxNumBatchedTokens);
         ScheduleRunning(plan);
         // As in vLLM: a step that had to preempt admits nobody, or it would take back the blocks it just freed.
         if (!plan.Preempted) ScheduleWaiting(plan);

@@ -118,7 +118,7 @@ public class SchedulerActorTests() : TestKit(ActorTestConfig.Hocon)
         Assert.Equal(2, activity.DecodeSequences);
         Assert.Equal(3 * Budget, activity.BudgetTokens);
         Assert.Equal(0.03, activity.StepSeconds, 9);
-        Assert.Equal([new StepShape(10, 0, Budget), new StepShape(0, 1, Budget), new StepShape(0, 1, Budget)], activity.RecentSteps);
+        Assert.Equal([new StepBudgetUse(10, 0, Budget), new StepBudgetUse(0, 1, Budget), new StepBudgetUse(0, 1, Budget)], activity.RecentSteps);
         Assert.Equal(1, activity.TimeToFirstToken.Count);
         Assert.Equal(1, activity.TimePerOutputToken.Count);
     }

@@ -13,8 +13,8 @@ public class StepStatisticsTests
     public void Counters_add_up_every_completed_step()
     {
         var stats = new StepStatistics();
-        stats.StepCompleted(new StepShape(30, 2, 32), TimeSpan.FromMilliseconds(20));
-        stats.StepCompleted(new StepShape(0, 5, 32), TimeSpan.FromMilliseconds(5));
+        stats.StepCompleted(new StepBudgetUse(30, 2, 32), TimeSpan.FromMilliseconds(20));
+        stats.StepCompleted(new StepBudgetUse(0, 5, 32), TimeSpan.FromMilliseconds(5));
         Assert.Equal(2, stats.Steps);
         Assert.Equal(30, stats.PrefillTokens);
         Assert.Equal(7, stats.DecodeSequences);
@@ -27,7 +27,7 @@ public class StepStatisticsTests
     {
         var stats = new StepStatistics();
         Assert.Empty(stats.RecentSteps());
-        for (int i = 0; i < StepStatistics.RecentCapacity + 10; i++) stats.StepCompleted(new StepShape(i, 1, 100), TimeSpan.Zero);
+        for (int i = 0; i < StepStatistics.RecentCapacity + 10; i++) stats.StepCompleted(new StepBudgetUse(i, 1, 100), TimeSpan.Zero);
         var recent = stats.RecentSteps();
         Assert.Equal(StepStatistics.RecentCapacity, recent.Length);
         Assert.Equal(Enumerable.Range(10, StepStatistics.RecentCapacity), recent.Select(s => s.PrefillTokens));
@@ -37,10 +37,10 @@ public class StepStatisticsTests
     public void RecentSteps_is_a_copy_the_next_steps_do_not_change()
     {
         var stats = new StepStatistics();
-        stats.StepCompleted(new StepShape(1, 0, 8), TimeSpan.Zero);
+        stats.StepCompleted(new StepBudgetUse(1, 0, 8), TimeSpan.Zero);
         var before = stats.RecentSteps();
-        stats.StepCompleted(new StepShape(2, 0, 8), TimeSpan.Zero);
-        Assert.Equal([new StepShape(1, 0, 8)], before);
+        stats.StepCompleted(new StepBudgetUse(2, 0, 8), TimeSpan.Zero);
+        Assert.Equal([new StepBudgetUse(1, 0, 8)], before);
     }
 
     [Fact]

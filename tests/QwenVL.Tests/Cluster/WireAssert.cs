@@ -16,7 +16,7 @@ public static class WireAssert
     private static readonly SamplingParams AnySampling = new();
     private static readonly IReadOnlyList<int> NoIds = [];
     private static readonly IReadOnlyList<string> NoStops = [];
-    private static readonly IReadOnlyList<StepShape> NoSteps = [];
+    private static readonly IReadOnlyList<StepBudgetUse> NoSteps = [];
 
     public static void Same(object expected, object actual)
     {

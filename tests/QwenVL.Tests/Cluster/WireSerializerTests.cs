@@ -47,7 +47,7 @@ public class WireSerializerTests : TestKit
         Assert.NotEqual(typeof(ChatMessage[]), chat.Messages.GetType());
         Assert.NotEqual(typeof(int[]), WireSamples.Sampling.StopTokenIds.GetType());
         Assert.NotEqual(typeof(SampledToken[]), WireSamples.Delta.Tokens.GetType());
-        Assert.NotEqual(typeof(StepShape[]), WireSamples.Status.Activity!.RecentSteps.GetType());
+        Assert.NotEqual(typeof(StepBudgetUse[]), WireSamples.Status.Activity!.RecentSteps.GetType());
     }
 
     [Fact]

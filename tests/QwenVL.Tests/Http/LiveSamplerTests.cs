@@ -14,7 +14,7 @@ public class LiveSamplerTests
         long queries = 0, long hits = 0, long preemptions = 0, int running = 0, int waiting = 0, int preempted = 0, double kv = 0,
         int blocks = 100, LatencyPercentiles? ttft = null) =>
         new(running, waiting, kv, queries, hits, promptTokens, generated, preemptions, blocks, blocks - (int)(kv * blocks), 0, preempted,
-            new ReplicaActivity(steps, prefill, decodes, steps * 64, stepSeconds, [new StepShape(60, 4, 64)],
+            new ReplicaActivity(steps, prefill, decodes, steps * 64, stepSeconds, [new StepBudgetUse(60, 4, 64)],
                 ttft ?? LatencyPercentiles.None, LatencyPercentiles.None));
 
     private static KeyValuePair<string, ReplicaStatus> Replica(string name, ReplicaStatus status) => KeyValuePair.Create(name, status);

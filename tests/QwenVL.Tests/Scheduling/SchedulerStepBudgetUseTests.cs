@@ -3,7 +3,7 @@ using Xunit;
 
 namespace QwenVL.Tests.Scheduling;
 
-public class SchedulerStepShapeTests
+public class SchedulerStepBudgetUseTests
 {
     private static (Scheduler, FakeExecutor) New(int blocks, int budget = 32) =>
         (new Scheduler(new SchedulerConfig(blocks, 4, MaxModelLength: 256, MaxNumSeqs: 8, MaxNumBatchedTokens: budget)), new FakeExecutor(blocks, 4));
@@ -14,12 +14,12 @@ public class SchedulerStepShapeTests
         var (scheduler, fake) = New(blocks: 64);
         Requests.AddAll(scheduler, fake, Requests.Text(1, Requests.Tokens(10, 1), maxTokens: 4));
         var first = scheduler.Schedule()!;
-        Assert.Equal(new StepShape(10, 0, 32), scheduler.LastStep);
+        Assert.Equal(new StepBudgetUse(10, 0, 32), scheduler.LastStep);
         scheduler.Update(first, fake.Execute(first));
         Requests.AddAll(scheduler, fake, Requests.Text(2, Requests.Tokens(40, 2), maxTokens: 4));
         var second = scheduler.Schedule()!;
         // 1 decodes one token; 2 gets what is left of the budget as its first chunk.
-        Assert.Equal(new StepShape(31, 1, 32), scheduler.LastStep);
+        Assert.Equal(new StepBudgetUse(31, 1, 32), scheduler.LastStep);
         Assert.Equal(second.TokenCount, scheduler.LastStep.PrefillTokens + scheduler.LastStep.DecodeSequences);
     }
 

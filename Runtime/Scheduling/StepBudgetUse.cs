@@ -5,4 +5,4 @@ namespace QwenVL.Runtime.Scheduling;
 /// sequences decoding one token each. What is left of <paramref name="Budget"/> went unused.
 /// </summary>
 /// <param name="Budget">the step's token budget (max_num_batched_tokens)</param>
-public readonly record struct StepShape(int PrefillTokens, int DecodeSequences, int Budget);
+public readonly record struct StepBudgetUse(int PrefillTokens, int DecodeSequences, int Budget);

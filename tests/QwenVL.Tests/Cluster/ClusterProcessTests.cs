@@ -35,6 +35,33 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         output.WriteLine($"routed: worker-1 {routed[0]}, worker-2 {routed[1]}");
         Assert.All(routed, n => Assert.True(n > 0, $"a worker served none of the requests: {string.Join(", ", routed)}"));
         Assert.Equal(Requests, routed.Sum());
+        await AssertFrontendPagesAsync(frontend, worker1, worker2);
+    }
+
+    /// <summary>The frontend serves the chat page, and its live stream has one entry per worker, named by its address.</summary>
+    private static async Task AssertFrontendPagesAsync(NodeProcess frontend, params NodeProcess[] workers)
+    {
+        using (var page = await frontend.Client.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var live = await frontend.Client.GetAsync("/v1/live", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var reader = new StreamReader(await live.Content.ReadAsStreamAsync(timeout.Token));
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            using var doc = JsonDocument.Parse(line["data: ".Length..]);
+            var replicas = doc.RootElement.GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("replica").GetString()).ToHashSet();
+            if (workers.All(w => replicas.Contains(w.Address)))
+            {
+                Assert.Equal(workers.Length, replicas.Count);
+                return;
+            }
+        }
+        Assert.Fail("the frontend's live stream ended without listing every worker");
     }
 
     [Fact]

@@ -27,8 +27,10 @@ public static class LoadGenerator
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < requests.Count; i++)
         {
-            var wait = TimeSpan.FromSeconds(offsetsSeconds[i]) - Stopwatch.GetElapsedTime(start);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
+            // A timer may fire a little early by the stopwatch: wait again for what is left, so no request goes out before its time.
+            TimeSpan wait;
+            while ((wait = TimeSpan.FromSeconds(offsetsSeconds[i]) - Stopwatch.GetElapsedTime(start)) > TimeSpan.Zero)
+                await Task.Delay(wait, cancellationToken);
             var request = requests[i];
             // On the thread pool, so a send's synchronous start (headers, connection set-up) never delays the next arrival.
             tasks[i] = Task.Run(() => SendInTurnAsync(request), cancellationToken);

@@ -2,6 +2,7 @@
 // so the tests check that text arrives, streams and renders, not what it says.
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -76,6 +77,41 @@ test('a text message, then an attached PNG, get streamed answers with their figu
   assert.equal(await page.locator('#attachments').isHidden(), true, 'the attachments went with the message');
   assert.deepEqual(page.errors, []);
   await screenshot(page, 'chat');
+  await page.context().close();
+});
+
+test('images pasted and dropped become thumbnails and go with the message; a dropped text file is refused', async () => {
+  const page = await openPage(browser);
+  await modelsLoaded(page);
+  await page.fill('#max-tokens', '8');
+  const png = (await readFile(join(fixtureDir, 'images', 'grad_150x100.png'))).toString('base64');
+  await page.evaluate((base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = (name, type, data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type }));
+      return dt;
+    };
+    document.getElementById('message').dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: transfer('pasted.png', 'image/png', bytes), bubbles: true }));
+    const composer = document.getElementById('composer');
+    composer.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer('dropped.png', 'image/png', bytes), bubbles: true, cancelable: true }));
+    composer.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer('notes.txt', 'text/plain', 'hello'), bubbles: true, cancelable: true }));
+  }, png);
+  await page.locator('#attachments .thumbnail img').nth(1).waitFor();
+  assert.deepEqual(await page.locator('#attachments .thumbnail img').evaluateAll((imgs) => imgs.map((i) => i.alt)), ['pasted.png', 'dropped.png']);
+  await page.getByText('notes.txt is not an image').waitFor();
+
+  const requests = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/v1/chat/completions')) requests.push(request.postDataJSON());
+  });
+  await send(page, 'Compare the two pictures.');
+  assert.match(await lastStats(page), STATS);
+  const parts = requests.at(-1).messages.at(-1).content;
+  assert.deepEqual(parts.map((p) => p.type), ['image_url', 'image_url', 'text']);
+  assert.ok(parts.slice(0, 2).every((p) => p.image_url.url === `data:image/png;base64,${png}`), 'both images are sent as the PNG data URL');
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
 

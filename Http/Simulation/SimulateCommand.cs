@@ -17,7 +17,9 @@ public static class SimulateCommand
         usage: qwenvl simulate --profile PROFILE.json --workload WORKLOAD.json --model DIR [options]
 
           Runs the workload through the real request, scheduler and engine actors over a simulated executor whose steps
-          take the time the profile (qwenvl bench profile) models, on virtual time: minutes of serving in seconds.
+          take the time the profile (qwenvl bench profile) models, on virtual time: minutes of serving in seconds. Each
+          request reaches the scheduler after its request path's modelled time (the profile's request_overhead_ms and
+          image_ms_by_pixels: HTTP, tokenizing, decoding its pictures), as a client of a real server would see it.
           Prints bench serve's metrics (TTFT, TPOT, ITL, end-to-end latency, throughput) in virtual time.
 
           --model DIR                      the model's directory (configs and tokenizer; weights are not read)
@@ -67,7 +69,7 @@ public static class SimulateCommand
             using var _ = executor;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = await runner.RunAsync(WorkloadArrivals.Build(workload, words), cancellationToken);
-            SimulationReport.Write(stdout, result, workload, clock.Elapsed);
+            SimulationReport.Write(stdout, result, workload, clock.Elapsed, profile);
             if (cli.Optional("json") is { } json) SimulationReport.WriteJson(json, result, workload);
             return result.EndStateProblems().Count == 0 ? 0 : 1;
         }

@@ -1,16 +1,19 @@
 using System.Globalization;
 using QwenVL.Http.Bench;
+using QwenVL.Runtime.Simulation;
 
 namespace QwenVL.Http.Simulation;
 
 /// <summary>A simulation's report: bench serve's table (in virtual time), then the steps' make-up and the invariants.</summary>
 public static class SimulationReport
 {
-    public static void Write(TextWriter output, SimulationResult result, SimulationWorkload workload, TimeSpan realTime)
+    public static void Write(TextWriter output, SimulationResult result, SimulationWorkload workload, TimeSpan realTime,
+        StepCostProfile? profile = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(result);
         BenchReportTable.Write(output, result.Report, Options(workload));
+        if (profile != null) output.WriteLine(RequestPathLine(profile, workload));
         var c = result.Composition;
         var s = result.FinalStatus;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -22,6 +25,14 @@ public static class SimulationReport
         output.WriteLine(problems.Count == 0
             ? "invariants: every request ended, every block returned, the token budget and FCFS admission held"
             : "invariants broken:\n  " + string.Join("\n  ", problems));
+    }
+
+    /// <summary>What the profile charges this workload's requests before they reach the scheduler.</summary>
+    private static string RequestPathLine(StepCostProfile profile, SimulationWorkload workload)
+    {
+        long pixels = (long)workload.ImageSize * workload.ImageSize;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"request path: {profile.RequestOverheadMs:F2} ms a request, {RequestCost.Milliseconds(profile, pixels):F2} ms with a {workload.ImageSize}x{workload.ImageSize} picture");
     }
 
     public static void WriteJson(string path, SimulationResult result, SimulationWorkload workload)

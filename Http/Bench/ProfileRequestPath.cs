@@ -52,7 +52,7 @@ public static class ProfileRequestPath
                     if (i >= plan.Warmup) ttfts.Add(outcome.TtftSeconds * 1000);
                 }
                 long patches = size > 0 ? Patches(model.Directory.Preprocessor, size) : 0;
-                var m = new RequestMeasurement(label, promptTokens, (long)size * size, Median(ttfts), ModelledWaitAndStep(steps, promptTokens, patches));
+                var m = new RequestMeasurement(label, promptTokens, (long)size * size, Median.Of(ttfts), ModelledWaitAndStep(steps, promptTokens, patches));
                 measurements.Add(m);
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile: request {label}: TTFT {m.TtftMs:F3} ms, in steps {m.FirstStepMs:F3} ms"));
             }
@@ -125,12 +125,5 @@ public static class ProfileRequestPath
     {
         var (height, width) = SmartResize.Compute(size, size, config.PatchSize * config.MergeSize, config.MinPixels, config.MaxPixels);
         return (long)(height / config.PatchSize) * (width / config.PatchSize);
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }

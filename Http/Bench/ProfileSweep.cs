@@ -111,8 +111,6 @@ public static class ProfileSweep
             executor.Execute(batch);
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        Array.Sort(times);
-        int middle = times.Length / 2;
-        return times.Length % 2 == 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
+        return Median.Of(times);
     }
 }

@@ -49,16 +49,8 @@ public sealed record WorkloadResult(
             timings.Min(t => t.NewTokens),
             timings.Max(t => t.NewTokens),
             timings.Min(t => t.FirstTokenSeconds),
-            Median(timings.Select(t => t.FirstTokenSeconds)),
+            Median.Of(timings.Select(t => t.FirstTokenSeconds)),
             timings.Sum(t => (long)t.CachedPromptTokens),
             preemptions);
-    }
-
-    /// <summary>numpy's median: the middle value, or the mean of the two middle ones.</summary>
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -1,13 +1,13 @@
 // The live view: reads GET /v1/live (one JSON event a second) and redraws one section per replica — and the
 // cluster's totals when there are several — with the last five minutes of throughput, queues and KV usage, the
 // latest steps' composition and the latest latency percentiles.
-import { LiveStore, liveUrl, formatNumber, formatPercent, formatMs } from './series.js';
+import { setApiKey, withApiKeyQuery } from './api.js';
+import { LiveStore, formatNumber, formatPercent, formatMs } from './series.js';
 import { linePlot, stepBars, COLORS } from './plots.js';
 
 const SPAN_S = 300;
 // A fresh page would draw its first seconds as a sliver at the right of five minutes: the window grows with the data.
 const MIN_SPAN_S = 30;
-const KEY_STORAGE = 'qwenvl.apiKey';
 
 const store = new LiveStore(SPAN_S + 10);
 const sections = new Map();
@@ -19,14 +19,6 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-function storedKey() {
-  try {
-    return localStorage.getItem(KEY_STORAGE) || '';
-  } catch {
-    return '';
-  }
 }
 
 function legend(items) {
@@ -134,7 +126,6 @@ function render() {
   for (const name of names) draw(section(name, name === 'local' ? 'Replica' : name), store.series(name), event.time);
   for (const [name, s] of sections) s.root.hidden = !shown.has(name);
   $('empty').hidden = names.length > 0;
-  document.body.dataset.events = String((Number(document.body.dataset.events) || 0) + 1);
 }
 
 function status(text, state) {
@@ -145,7 +136,7 @@ function status(text, state) {
 
 function connect() {
   if (source) source.close();
-  source = new EventSource(liveUrl(storedKey()));
+  source = new EventSource(withApiKeyQuery('/v1/live'));
   source.onopen = () => status('live', 'open');
   source.onmessage = (message) => {
     store.update(JSON.parse(message.data));
@@ -164,11 +155,7 @@ function connect() {
 
 $('key-panel').addEventListener('submit', (e) => {
   e.preventDefault();
-  try {
-    localStorage.setItem(KEY_STORAGE, $('api-key').value.trim());
-  } catch {
-    // Storage may be off (private windows); the key then lasts for this connection only.
-  }
+  setApiKey($('api-key').value.trim());
   $('key-panel').hidden = true;
   connect();
 });

@@ -137,11 +137,6 @@ export function formatMs(ms) {
   return ms >= 1000 ? `${trim(ms / 1000)} s` : `${formatNumber(ms)} ms`;
 }
 
-/** The stream's address; EventSource cannot send headers, so the key travels as a query parameter. */
-export function liveUrl(key) {
-  return '/v1/live' + (key ? `?api_key=${encodeURIComponent(key)}` : '');
-}
-
 /**
  * A step's bar as shares of the axis `top` (by default its token budget): prefill chunks and decodes (one token
  * each), clamped so a bar never passes the top.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Ring, LiveStore, niceScale, formatNumber, formatMs, formatPercent, liveUrl, stepShares, stepAxis, maxOf,
+  Ring, LiveStore, niceScale, formatNumber, formatMs, formatPercent, stepShares, stepAxis, maxOf,
 } from '../../Http/Web/series.js';
 
 const line = (replica, over = {}) => ({
@@ -61,12 +61,6 @@ test('numbers, percentages and latencies read at a glance', () => {
   assert.equal(formatPercent(0.4567), '45.7%');
   assert.equal(formatMs(12.345), '12.3 ms');
   assert.equal(formatMs(1500), '1.5 s');
-});
-
-test('the stream URL carries the key as a query parameter only when there is one', () => {
-  assert.equal(liveUrl(''), '/v1/live');
-  assert.equal(liveUrl(null), '/v1/live');
-  assert.equal(liveUrl('sk a&b'), '/v1/live?api_key=sk%20a%26b');
 });
 
 test('a step bar splits its budget between prefill and decodes and never passes it', () => {

@@ -31,11 +31,11 @@ docs-images: build
 
 # Serves MODEL on PORT, as `vllm serve MODEL` would; a repo id missing from the cache is downloaded first.
 run:
-	$(DOTNET) run --project Http -c $(CONFIG) -- serve $(MODEL_ARG) --port $(PORT)
+	$(DOTNET) run --project App -c $(CONFIG) -- serve $(MODEL_ARG) --port $(PORT)
 
 # One request body (REQUEST) run to completion without HTTP.
 generate:
-	$(DOTNET) run --project Http -c $(CONFIG) -- generate --model $(MODEL_ARG) --request $(abspath $(REQUEST))
+	$(DOTNET) run --project App -c $(CONFIG) -- generate --model $(MODEL_ARG) --request $(abspath $(REQUEST))
 
 clean:
 	$(DOTNET) clean $(SLN) -c $(CONFIG) -nologo

@@ -5,7 +5,7 @@ tests_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$tests_root/.." && pwd)
 config=${CONFIG:-Release}
 fixtures=${QWENVL_FIXTURES:-$root/../shared/fixtures}
-app="$root/Http/bin/$config/net10.0/QwenVL.Http.dll"
+app="$root/App/bin/$config/net10.0/QwenVL.App.dll"
 [ -f "$app" ] || { echo "build first: $app is missing" >&2; exit 1; }
 
 server_pids=()

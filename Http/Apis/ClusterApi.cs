@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using QwenVL.Actors;
-using QwenVL.Cluster;
 using QwenVL.Cluster.Messages;
+using QwenVL.Cluster;
 using QwenVL.Http.Errors;
 using QwenVL.Http.Protocol;
 

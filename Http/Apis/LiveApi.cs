@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using QwenVL.Actors;
 using QwenVL.Cluster;
-using QwenVL.Http.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Http.Errors;
 using QwenVL.Http.Live;
 using QwenVL.Http.Protocol;

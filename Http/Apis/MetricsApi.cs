@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using QwenVL.Actors;
-using QwenVL.Cluster;
 using QwenVL.Cluster.Messages;
-using QwenVL.Http.Composition;
+using QwenVL.Cluster;
+using QwenVL.Http.Configuration;
 using QwenVL.Http.Metrics;
 using QwenVL.Runtime.Generation;
 

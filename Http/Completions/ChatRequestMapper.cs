@@ -1,5 +1,5 @@
 using QwenVL.Actors.Messages;
-using QwenVL.Http.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Http.Protocol;
 
 namespace QwenVL.Http.Completions;

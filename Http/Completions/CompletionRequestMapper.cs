@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QwenVL.Actors.Messages;
-using QwenVL.Http.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Http.Protocol;
 
 namespace QwenVL.Http.Completions;

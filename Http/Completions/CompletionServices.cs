@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using QwenVL.Actors;
-using QwenVL.Http.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Http.Metrics;
 
 namespace QwenVL.Http.Completions;

@@ -1,4 +1,4 @@
-using QwenVL.Http.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Http.Protocol;
 
 namespace QwenVL.Http.Errors;

@@ -17,7 +17,7 @@ public static class SamplingRandom
     public static double Uniform(ulong seed, int step) => (Bits(seed, step) >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>The raw 64-bit SplitMix64 output behind <see cref="Uniform"/>.</summary>
-    internal static ulong Bits(ulong seed, int step)
+    public static ulong Bits(ulong seed, int step)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ulong state = Mix(seed) + Gamma * ((ulong)step + 1);

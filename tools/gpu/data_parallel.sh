@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On a GPU machine with two GPUs, from the repository root with .gpu/ carried (.gpu/app.tar.xz: a published
-# Http/QwenVL.Http.csproj; ../shared/gpu/prepare.sh makes the rest): one worker alone on GPU 0, then a frontend (no
+# App/QwenVL.App.csproj; ../shared/gpu/prepare.sh makes the rest): one worker alone on GPU 0, then a frontend (no
 # weights) and two workers, one per GPU, joined through Akka.Cluster on loopback; against each the same loads of
 # batch_text-shaped requests (qwenvl bench serve --workload text), after an unmeasured warm-up. Prints the output
 # throughputs and their ratio; the JSON of each load lands in $OUT.
@@ -11,7 +11,7 @@ L=/tmp/logs; mkdir -p $L
 nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader
 mkdir -p .gpu/app && tar -C .gpu/app -xJf .gpu/app.tar.xz
 python3 .gpu/make_reference.py --size 2b --out /tmp/q2b --no-reference > $L/mk.log 2>&1 || { echo "make_reference failed"; tail $L/mk.log; exit 1; }
-Q="bash .gpu/run.sh .gpu/app/QwenVL.Http.dll"
+Q="bash .gpu/run.sh .gpu/app/QwenVL.App.dll"
 wait_url() { for _ in $(seq 1 600); do curl -fs "$1" > /dev/null 2>&1 && return 0; sleep 0.1; done; echo "timeout waiting for $1"; return 1; }
 loads() {  # loads URL TAG (after a warm-up load that is not measured: first-use costs of each process)
   timeout 100 $Q bench serve --url $1 --workload text --input-len 400 --num-prompts 32 --request-rate inf --output-len 16 --seed 2 > $L/$2-warm.txt 2>&1

@@ -29,7 +29,7 @@ for case in ref["chats"]:
             content = parts
         messages.append({"role": m["role"], "content": content})
     body = {"messages": messages, "temperature": 0, "max_tokens": 12, "min_tokens": 12, "logprobs": True, "top_logprobs": 1}
-    run = subprocess.run(["bash", ".gpu/run.sh", ".gpu/app/QwenVL.Http.dll", "generate", "--model", fixture, "--request", "-"],
+    run = subprocess.run(["bash", ".gpu/run.sh", ".gpu/app/QwenVL.App.dll", "generate", "--model", fixture, "--request", "-"],
                          input=json.dumps(body), capture_output=True, text=True)
     if run.returncode != 0:
         print(f"{case['name']}: generate failed: {run.stderr[-400:]}")

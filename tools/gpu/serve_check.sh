@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On the GPU machine, from the repository root with .gpu/ prepared (../shared/gpu/prepare.sh Http/QwenVL.Http.csproj):
+# On the GPU machine, from the repository root with .gpu/ prepared (../shared/gpu/prepare.sh App/QwenVL.App.csproj):
 # builds a checkpoint with Qwen2-VL-2B's shapes (random weights), serves it with `qwenvl serve` on the
 # GPU and sends the seed request (system prompt, a base64 JPEG, 图片中有什么?) non-streaming and streaming.
 # Logs and answers go to $OUT (or /tmp/serve-check).
@@ -9,7 +9,7 @@ mkdir -p "$out"
 model=${MODEL_DIR:-/tmp/q2b}
 [ -f "$model/config.json" ] || python3 .gpu/make_reference.py --size 2b --out "$model" --no-reference > "$out/make_reference.log" 2>&1
 port=8000
-bash .gpu/run.sh .gpu/app/QwenVL.Http.dll serve "$model" --host 127.0.0.1 --port $port --max-model-len 8192 "$@" > "$out/serve.log" 2>&1 &
+bash .gpu/run.sh .gpu/app/QwenVL.App.dll serve "$model" --host 127.0.0.1 --port $port --max-model-len 8192 "$@" > "$out/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 for _ in $(seq 1 240); do

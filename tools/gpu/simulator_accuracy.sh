@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On the GPU machine with .gpu/ carried (.gpu/app.tar.xz: a published Http/QwenVL.Http.csproj): profiles the 2B shapes with
+# On the GPU machine with .gpu/ carried (.gpu/app.tar.xz: a published App/QwenVL.App.csproj): profiles the 2B shapes with
 # qwenvl bench profile, runs two workloads through qwenvl serve with qwenvl bench serve and the same workloads through
 # qwenvl simulate with that profile, and prints simulated / real for TTFT p50, TPOT p50 and output throughput.
 set -u
@@ -8,7 +8,7 @@ export OUT=${OUT:-/tmp/out}
 L=/tmp/logs; mkdir -p $L
 mkdir -p .gpu/app && tar -C .gpu/app -xJf .gpu/app.tar.xz
 [ -f /tmp/q2b/config.json ] || python3 .gpu/make_reference.py --size 2b --out /tmp/q2b --no-reference > $L/mk.log 2>&1
-Q="bash .gpu/run.sh .gpu/app/QwenVL.Http.dll"
+Q="bash .gpu/run.sh .gpu/app/QwenVL.App.dll"
 t0=$SECONDS
 timeout 360 $Q bench profile --model /tmp/q2b --out $OUT/profile.json --max-model-len 8192 > $L/profile.txt 2>&1; echo "profile rc=$? $((SECONDS-t0)) s"; tail -40 $L/profile.txt
 $Q serve /tmp/q2b --host 127.0.0.1 --port 8000 --max-model-len 8192 > $L/serve.log 2>&1 & server=$!

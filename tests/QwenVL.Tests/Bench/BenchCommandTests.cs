@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using QwenVL.Http.Bench;
+using QwenVL.Bench.Workloads;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Tests.Fixtures;
 using Xunit;

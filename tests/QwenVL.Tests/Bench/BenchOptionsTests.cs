@@ -1,6 +1,6 @@
-using QwenVL.Http.Bench;
-using QwenVL.Http.Cli;
-using QwenVL.Http.Composition;
+using QwenVL.App.Cli;
+using QwenVL.Bench.Workloads;
+using QwenVL.Http.Configuration;
 using QwenVL.Tests.Fixtures;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using QwenVL.Http.Bench;
+using QwenVL.Bench.Load;
 using Xunit;
 
 namespace QwenVL.Tests.Bench;

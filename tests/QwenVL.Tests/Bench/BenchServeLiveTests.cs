@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
-using QwenVL.Http.Cli;
-using QwenVL.Http.Composition;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
 using QwenVL.Tests.Fixtures;
 using QwenVL.Tests.Http;
 using Xunit;

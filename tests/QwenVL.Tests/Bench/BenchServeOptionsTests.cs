@@ -1,5 +1,5 @@
-using QwenVL.Http.Bench;
-using QwenVL.Http.Cli;
+using QwenVL.App.Cli;
+using QwenVL.Bench.Load;
 using Xunit;
 
 namespace QwenVL.Tests.Bench;

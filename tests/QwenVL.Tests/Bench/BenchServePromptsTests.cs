@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QwenVL.Http.Bench;
+using QwenVL.Bench.Load;
 using QwenVL.Runtime.Vision;
 using Xunit;
 

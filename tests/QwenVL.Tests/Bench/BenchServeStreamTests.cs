@@ -1,4 +1,4 @@
-using QwenVL.Http.Bench;
+using QwenVL.Bench.Load;
 using Xunit;
 
 namespace QwenVL.Tests.Bench;

@@ -1,4 +1,5 @@
-using QwenVL.Http.Bench;
+using QwenVL.Bench.Load;
+using QwenVL.Bench.Workloads;
 using Xunit;
 
 namespace QwenVL.Tests.Bench;

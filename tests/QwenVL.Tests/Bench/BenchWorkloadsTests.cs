@@ -1,5 +1,5 @@
 using QwenVL.Actors.Messages;
-using QwenVL.Http.Bench;
+using QwenVL.Bench.Workloads;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Text;

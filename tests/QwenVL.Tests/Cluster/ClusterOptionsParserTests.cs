@@ -1,5 +1,5 @@
+using QwenVL.App.Cli;
 using QwenVL.Cluster;
-using QwenVL.Http.Cli;
 using Xunit;
 
 namespace QwenVL.Tests.Cluster;
@@ -8,7 +8,7 @@ public class ClusterOptionsParserTests
 {
     private static readonly string[] Model = ["/m"];
 
-    private static QwenVL.Http.Composition.ServeOptions Parse(params string[] args) =>
+    private static QwenVL.Http.Configuration.ServeOptions Parse(params string[] args) =>
         ServeOptionsParser.Parse([.. Model, .. args], _ => null);
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Cluster;
 

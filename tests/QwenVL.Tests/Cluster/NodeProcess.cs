@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using QwenVL.Tests.Fixtures;
 
 namespace QwenVL.Tests.Cluster;
@@ -52,7 +52,7 @@ public sealed class NodeProcess : IAsyncDisposable
     {
         int httpPort = FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "QwenVL.Http.dll"), "serve", FixturePaths.TinyModel,
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "QwenVL.App.dll"), "serve", FixturePaths.TinyModel,
                      "--served-model-name", ModelName, "--host", "127.0.0.1", "--port", $"{httpPort}"])
             info.ArgumentList.Add(arg);
         if (role == "worker")

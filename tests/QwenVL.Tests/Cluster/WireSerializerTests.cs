@@ -1,8 +1,9 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Hyperion;
 using Hyperion.Internal;
+using Hyperion;
+using HyperionSerializer = Hyperion.Serializer;
 using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Cluster.Wire;
@@ -10,7 +11,6 @@ using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Text;
 using Xunit;
-using HyperionSerializer = Hyperion.Serializer;
 
 namespace QwenVL.Tests.Cluster;
 

@@ -1,8 +1,8 @@
-using QwenVL.Cuda;
 using QwenVL.Cuda.Diagnostics;
+using QwenVL.Cuda;
 using QwenVL.Tests.Checkpoint;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Cuda;
 

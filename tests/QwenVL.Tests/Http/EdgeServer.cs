@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QwenVL.Actors;
-using QwenVL.Http.Composition;
+using QwenVL.App.Composition;
+using QwenVL.Http.Configuration;
+using QwenVL.Http.Server;
 using QwenVL.Tests.Fixtures;
 
 namespace QwenVL.Tests.Http;
@@ -37,7 +39,7 @@ public sealed class EdgeServer : IAsyncDisposable
     public static Task<EdgeServer> StartLiveAsync(LoadedModel model, Func<ServeOptions, ServeOptions>? configure = null)
     {
         var options = DefaultOptions(configure);
-        return StartAsync(options, ServedModel.Create(model, options), services => services.AddReplica(model, options));
+        return StartAsync(options, model.ServedAs(options), services => services.AddReplica(model, options));
     }
 
     private static ServeOptions DefaultOptions(Func<ServeOptions, ServeOptions>? configure)

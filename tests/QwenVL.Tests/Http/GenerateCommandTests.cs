@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QwenVL.Http.Cli;
+using QwenVL.App.Cli;
 using QwenVL.Tests.Fixtures;
 using Xunit;
 

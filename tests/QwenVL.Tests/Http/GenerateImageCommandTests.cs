@@ -1,9 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using QwenVL.Http.Cli;
+using System.Text.Json;
+using QwenVL.App.Cli;
 using QwenVL.Tests.Fixtures;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Http;
 

@@ -1,5 +1,5 @@
-using QwenVL.Http.Cli;
-using QwenVL.Http.Composition;
+using QwenVL.App.Cli;
+using QwenVL.Http.Configuration;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Vision;
@@ -9,7 +9,7 @@ namespace QwenVL.Tests.Http;
 
 public class ImageInputOptionsTests
 {
-    private static ImageInputOptions FromArgs(params string[] args) => ImageInputOptions.FromCli(CliOptions.Parse(args));
+    private static ImageInputOptions FromArgs(params string[] args) => ImageInputOptionsParser.Parse(CliOptions.Parse(args));
 
     [Fact]
     public void Without_image_options_remote_images_are_fetched_local_files_refused_and_counts_unlimited()

@@ -1,7 +1,8 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using QwenVL.Http.Composition;
+using System.Text.Json;
+using QwenVL.App.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Tests.Fixtures;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using QwenVL.Http.Cli;
+using QwenVL.App.Cli;
 using QwenVL.Runtime.Progress;
 using Xunit;
 

@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using QwenVL.Http.Configuration;
 using QwenVL.Runtime.Vision;
-using QwenVL.Http.Composition;
 using Xunit;
 
 namespace QwenVL.Tests.Http;

@@ -1,6 +1,7 @@
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
 using QwenVL.Cuda;
-using QwenVL.Http.Cli;
-using QwenVL.Http.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Tests.Fixtures;
 using Xunit;

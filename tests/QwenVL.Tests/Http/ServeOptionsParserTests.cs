@@ -1,5 +1,6 @@
-using QwenVL.Http.Cli;
-using QwenVL.Http.Composition;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
+using QwenVL.Http.Configuration;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
 using Xunit;

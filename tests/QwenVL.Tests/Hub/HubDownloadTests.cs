@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using QwenVL.Http.Cli;
-using QwenVL.Http.Composition;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
 using QwenVL.Tests.Http;
 using Xunit;
 

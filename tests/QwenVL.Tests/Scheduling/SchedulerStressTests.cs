@@ -1,6 +1,6 @@
 using QwenVL.Runtime.Scheduling;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Scheduling;
 

@@ -1,6 +1,6 @@
+using QwenVL.Bench.Simulation;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
-using QwenVL.Runtime.Simulation;
 using QwenVL.Runtime.Text;
 using QwenVL.Tests.Fixtures;
 using Xunit;

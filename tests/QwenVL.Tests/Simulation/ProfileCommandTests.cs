@@ -1,10 +1,10 @@
-using QwenVL.Http.Bench;
-using QwenVL.Http.Cli;
-using QwenVL.Runtime.Simulation;
+using QwenVL.App.Cli;
+using QwenVL.Bench.CostModel;
+using QwenVL.Bench.Profile;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

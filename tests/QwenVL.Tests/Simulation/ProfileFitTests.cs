@@ -1,7 +1,6 @@
-using QwenVL.Http.Bench;
-using QwenVL.Runtime.Simulation;
-using Xunit;
+using QwenVL.Bench.CostModel;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

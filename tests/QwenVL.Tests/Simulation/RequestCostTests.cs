@@ -1,8 +1,8 @@
-using QwenVL.Http.Bench;
-using QwenVL.Http.Simulation;
-using QwenVL.Runtime.Simulation;
-using Xunit;
+using QwenVL.Bench.CostModel;
+using QwenVL.Bench.Profile;
+using QwenVL.Bench.Simulation;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,6 +1,6 @@
-using QwenVL.Http.Simulation;
+using QwenVL.Bench.CostModel;
+using QwenVL.Bench.Simulation;
 using QwenVL.Runtime.Model;
-using QwenVL.Runtime.Simulation;
 using QwenVL.Runtime.Text;
 using QwenVL.Tests.Fixtures;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
-using QwenVL.Http.Simulation;
-using QwenVL.Runtime.Simulation;
-using Xunit;
+using QwenVL.Bench.Simulation;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using QwenVL.Http.Cli;
-using QwenVL.Runtime.Simulation;
+using QwenVL.App.Cli;
+using QwenVL.Bench.CostModel;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,7 +1,8 @@
+using QwenVL.Bench.CostModel;
+using QwenVL.Bench.Simulation;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
 using QwenVL.Runtime.Sampling;
-using QwenVL.Runtime.Simulation;
 using QwenVL.Runtime.Vision;
 using Xunit;
 

@@ -1,4 +1,4 @@
-using QwenVL.Runtime.Simulation;
+using QwenVL.Bench.CostModel;
 using QwenVL.Tests.Checkpoint;
 using Xunit;
 

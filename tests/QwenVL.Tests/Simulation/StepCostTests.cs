@@ -1,6 +1,6 @@
+using QwenVL.Bench.CostModel;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
-using QwenVL.Runtime.Simulation;
 using QwenVL.Runtime.Vision;
 using Xunit;
 

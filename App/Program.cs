@@ -1,0 +1,1 @@
+return await QwenVL.App.Cli.CommandLine.RunAsync(args);

@@ -1,0 +1,80 @@
+using QwenVL.Actors.Messages;
+using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Text;
+using QwenVL.Runtime.Vision;
+
+namespace QwenVL.Bench.Workloads;
+
+/// <summary>One workload: requests submitted together, each to generate exactly <see cref="NewTokensPerRequest"/> tokens.</summary>
+public sealed record BenchWorkload(string Name, IReadOnlyList<GenerateRequest> Requests, int NewTokensPerRequest);
+
+/// <summary>
+/// hf_baseline.py's workloads as requests to the serving stack: the same prompts through the chat template, greedy,
+/// and every request generating exactly its token count (min_tokens = max_tokens, EOS ignored), as Hugging Face's
+/// min_new_tokens = max_new_tokens does.
+/// </summary>
+public static class BenchWorkloads
+{
+    public const string SingleImage = "single_image";
+    public const string BatchImage = "batch_image";
+    public const string BatchText = "batch_text";
+    public const string WarmUp = "warm_up";
+
+    public const string Question = "图片中有什么?";
+    public const int TextPromptWords = 440;
+
+    private const int TextSeed = 7;
+
+    /// <summary>hf_baseline.py's word list, in its order.</summary>
+    private static readonly string[] Words = "the quick brown fox jumps over a lazy dog while seven wizards quietly judge boxing "
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    public static IReadOnlyList<string> Names { get; } = [SingleImage, BatchImage, BatchText];
+
+    /// <summary>The workload <paramref name="name"/>; <paramref name="requests"/> and <paramref name="newTokens"/> shrink it for quick runs.</summary>
+    public static BenchWorkload Create(string name, int? requests = null, int? newTokens = null) => name switch
+    {
+        SingleImage => Images(SingleImage, [1], newTokens ?? 256),
+        BatchImage => Images(BatchImage, Enumerable.Range(0, requests ?? 32).ToArray(), newTokens ?? 128),
+        BatchText => Texts(requests ?? 64, newTokens ?? 128),
+        _ => throw new ArgumentException($"unknown workload '{name}'", nameof(name)),
+    };
+
+    /// <summary>As hf_baseline.py warms up: one image request, 4 tokens.</summary>
+    public static BenchWorkload CreateWarmUp() => Images(WarmUp, [0], 4);
+
+    /// <summary>The words of text prompt <paramref name="index"/>: hf_baseline.py's draws with replacement from its list.</summary>
+    public static string TextPrompt(int index)
+    {
+        var words = new string[TextPromptWords];
+        for (int j = 0; j < words.Length; j++)
+            words[j] = Words[(int)(SamplingRandom.Uniform(TextSeed, index * TextPromptWords + j) * Words.Length)];
+        return string.Join(' ', words);
+    }
+
+    /// <summary>Exactly <paramref name="tokens"/> tokens, greedy. Logprobs (no top ones) make every token its own event,
+    /// which is what TTFT and the token counts are read from; the sampler computes the chosen token's logprob anyway.</summary>
+    public static SamplingParams Exactly(int tokens) =>
+        new() { Temperature = 0, MaxTokens = tokens, MinTokens = tokens, IgnoreEos = true, Logprobs = true };
+
+    private static BenchWorkload Images(string name, int[] seeds, int newTokens)
+    {
+        var requests = new GenerateRequest[seeds.Length];
+        for (int i = 0; i < seeds.Length; i++)
+        {
+            var url = BenchImages.DataUrl(BenchImages.Create(name, seeds[i]));
+            var message = new ChatMessage("user", [new ImagePart(url), new TextPart(Question)]);
+            requests[i] = new GenerateRequest($"{name}-{i}", new ChatPrompt([message], [new ImageInput(url, "messages[0].content[0]")]),
+                Exactly(newTokens));
+        }
+        return new BenchWorkload(name, requests, newTokens);
+    }
+
+    private static BenchWorkload Texts(int count, int newTokens)
+    {
+        var requests = new GenerateRequest[count];
+        for (int i = 0; i < count; i++)
+            requests[i] = new GenerateRequest($"{BatchText}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []), Exactly(newTokens));
+        return new BenchWorkload(BatchText, requests, newTokens);
+    }
+}

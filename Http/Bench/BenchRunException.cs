@@ -1,4 +1,0 @@
-namespace QwenVL.Http.Bench;
-
-/// <summary>A request failed or ended short, so the figures would not measure the workload; the run stops with the reason (exit code 1).</summary>
-public sealed class BenchRunException(string message) : Exception(message);

@@ -1,1 +1,0 @@
-return await QwenVL.Http.Cli.CommandLine.RunAsync(args);

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
-using Akka.Streams.Dsl;
 using Akka.Streams;
+using Akka.Streams.Dsl;
 using QwenVL.Actors.Messages;
 
 namespace QwenVL.Actors;

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Scheduling;
 

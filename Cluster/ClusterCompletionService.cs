@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
-using Akka.Streams.Dsl;
 using Akka.Streams;
-using QwenVL.Actors.Messages;
+using Akka.Streams.Dsl;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 
 namespace QwenVL.Cluster;

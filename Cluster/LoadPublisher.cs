@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
-using QwenVL.Actors.Messages;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using static Akka.Cluster.ClusterEvent;
 

@@ -1,8 +1,8 @@
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Event;
 using QwenVL.Cluster.Messages;
 using QwenVL.Cluster.Routing;
+using Akka.Cluster;
 using static Akka.Cluster.ClusterEvent;
 
 namespace QwenVL.Cluster;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using QwenVL.Cuda.Executor;
+using QwenVL.Cuda.Vision;
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 using QwenVL.Cuda.Kernels;
-using QwenVL.Cuda.Vision;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Execution;

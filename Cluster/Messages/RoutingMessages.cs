@@ -1,5 +1,5 @@
-using QwenVL.Actors.Messages;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 
 namespace QwenVL.Cluster.Messages;
 

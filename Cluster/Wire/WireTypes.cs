@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
-using QwenVL.Actors.Messages;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;

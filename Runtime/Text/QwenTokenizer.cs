@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace QwenVL.Runtime.Text;

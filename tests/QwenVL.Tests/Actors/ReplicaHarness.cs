@@ -1,6 +1,6 @@
 using Akka.Actor;
-using QwenVL.Actors.Messages;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;

@@ -1,6 +1,6 @@
 using Akka.TestKit.Xunit2;
-using QwenVL.Actors.Messages;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Tests.Fixtures;

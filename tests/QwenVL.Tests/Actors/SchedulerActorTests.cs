@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using QwenVL.Actors.Messages;
 using QwenVL.Actors;
+using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;

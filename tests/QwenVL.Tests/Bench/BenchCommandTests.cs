@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using QwenVL.Bench.Workloads;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.Bench.Workloads;
 
 namespace QwenVL.Tests.Bench;
 

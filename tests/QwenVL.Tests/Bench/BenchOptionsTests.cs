@@ -1,8 +1,8 @@
+using QwenVL.Tests.Fixtures;
+using Xunit;
 using QwenVL.App.Cli;
 using QwenVL.Bench.Workloads;
 using QwenVL.Http.Configuration;
-using QwenVL.Tests.Fixtures;
-using Xunit;
 
 namespace QwenVL.Tests.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using QwenVL.Bench.Load;
 using Xunit;
+using QwenVL.Bench.Load;
 
 namespace QwenVL.Tests.Bench;
 

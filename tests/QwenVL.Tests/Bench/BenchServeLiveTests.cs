@@ -1,11 +1,11 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
-using QwenVL.App.Cli;
-using QwenVL.App.Composition;
 using QwenVL.Tests.Fixtures;
 using QwenVL.Tests.Http;
 using Xunit;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
 
 namespace QwenVL.Tests.Bench;
 

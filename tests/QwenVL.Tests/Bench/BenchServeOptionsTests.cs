@@ -1,6 +1,6 @@
+using Xunit;
 using QwenVL.App.Cli;
 using QwenVL.Bench.Load;
-using Xunit;
 
 namespace QwenVL.Tests.Bench;
 

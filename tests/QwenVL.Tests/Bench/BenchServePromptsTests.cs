@@ -1,7 +1,7 @@
 using System.Text.Json;
-using QwenVL.Bench.Load;
 using QwenVL.Runtime.Vision;
 using Xunit;
+using QwenVL.Bench.Load;
 
 namespace QwenVL.Tests.Bench;
 

@@ -1,5 +1,5 @@
-using QwenVL.Bench.Load;
 using Xunit;
+using QwenVL.Bench.Load;
 
 namespace QwenVL.Tests.Bench;
 

@@ -1,9 +1,9 @@
 using QwenVL.Actors.Messages;
-using QwenVL.Bench.Workloads;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Text;
 using Xunit;
+using QwenVL.Bench.Workloads;
 
 namespace QwenVL.Tests.Bench;
 

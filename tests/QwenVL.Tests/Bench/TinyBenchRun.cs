@@ -1,8 +1,8 @@
 using System.Text.Json;
-using QwenVL.App.Cli;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.App.Cli;
 
 namespace QwenVL.Tests.Bench;
 

@@ -1,6 +1,6 @@
+using Xunit;
 using QwenVL.Bench.Load;
 using QwenVL.Bench.Workloads;
-using Xunit;
 
 namespace QwenVL.Tests.Bench;
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Model;
 using QwenVL.Tests.Fixtures;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace QwenVL.Tests.Checkpoint;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net;
-using System.Text.Json.Nodes;
-using System.Text.Json;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using QwenVL.Tests.Fixtures;
 
 namespace QwenVL.Tests.Cluster;

@@ -1,6 +1,6 @@
-using QwenVL.App.Cli;
 using QwenVL.Cluster;
 using Xunit;
+using QwenVL.App.Cli;
 
 namespace QwenVL.Tests.Cluster;
 

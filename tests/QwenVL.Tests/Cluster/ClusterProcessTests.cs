@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cluster;
 

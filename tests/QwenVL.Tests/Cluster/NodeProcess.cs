@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using QwenVL.Tests.Fixtures;
 
 namespace QwenVL.Tests.Cluster;

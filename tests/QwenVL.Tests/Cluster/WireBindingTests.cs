@@ -1,10 +1,10 @@
 using Akka.TestKit.Xunit2;
-using AkkaSerialization = Akka.Serialization.Serialization;
 using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Cluster.Wire;
 using QwenVL.Tests.Actors;
 using Xunit;
+using AkkaSerialization = Akka.Serialization.Serialization;
 
 namespace QwenVL.Tests.Cluster;
 

@@ -1,9 +1,8 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Hyperion.Internal;
 using Hyperion;
-using HyperionSerializer = Hyperion.Serializer;
+using Hyperion.Internal;
 using QwenVL.Actors.Messages;
 using QwenVL.Cluster.Messages;
 using QwenVL.Cluster.Wire;
@@ -11,6 +10,7 @@ using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Text;
 using Xunit;
+using HyperionSerializer = Hyperion.Serializer;
 
 namespace QwenVL.Tests.Cluster;
 

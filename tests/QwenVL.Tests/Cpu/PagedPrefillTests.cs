@@ -2,8 +2,8 @@ using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cpu;
 

@@ -5,8 +5,8 @@ using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Fixtures;
 using QwenVL.Tests.Text;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cpu;
 

@@ -1,5 +1,5 @@
-using QwenVL.Cuda.Interop;
 using QwenVL.Cuda;
+using QwenVL.Cuda.Interop;
 using Xunit;
 
 namespace QwenVL.Tests.Cuda;

@@ -1,5 +1,5 @@
-using QwenVL.Cuda.Executor;
 using QwenVL.Cuda;
+using QwenVL.Cuda.Executor;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Positions;
@@ -8,8 +8,8 @@ using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Cpu;
 using QwenVL.Tests.Fixtures;
 using QwenVL.Tests.Text;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cuda;
 

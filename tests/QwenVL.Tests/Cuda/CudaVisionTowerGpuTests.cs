@@ -1,9 +1,9 @@
-using QwenVL.Cuda.Diagnostics;
 using QwenVL.Cuda;
+using QwenVL.Cuda.Diagnostics;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cuda;
 

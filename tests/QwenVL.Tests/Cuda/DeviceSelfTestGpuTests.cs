@@ -1,9 +1,9 @@
+using QwenVL.Cuda;
 using QwenVL.Cuda.Diagnostics;
 using QwenVL.Cuda.Kernels;
-using QwenVL.Cuda;
 using QwenVL.Tests.Checkpoint;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cuda;
 

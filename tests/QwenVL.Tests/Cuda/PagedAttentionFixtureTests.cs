@@ -1,5 +1,5 @@
-using QwenVL.Cuda.Diagnostics;
 using QwenVL.Cuda;
+using QwenVL.Cuda.Diagnostics;
 using Xunit;
 
 namespace QwenVL.Tests.Cuda;

@@ -1,8 +1,8 @@
-using QwenVL.Cuda.Diagnostics;
 using QwenVL.Cuda;
+using QwenVL.Cuda.Diagnostics;
 using QwenVL.Tests.Checkpoint;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Cuda;
 

@@ -3,8 +3,8 @@ using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.ExecutorCheck;
 

@@ -3,8 +3,8 @@ using QwenVL.Runtime.Sampling;
 using QwenVL.Tests.Cpu;
 using QwenVL.Tests.Fixtures;
 using QwenVL.Tests.Text;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Generation;
 

@@ -1,12 +1,12 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using QwenVL.Actors.Messages;
 using QwenVL.Http.Completions;
-using QwenVL.Http.Configuration;
 using QwenVL.Http.Metrics;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Tests.Fixtures;
 using QwenVL.Tests.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using QwenVL.Http.Configuration;
 
 namespace QwenVL.Tests.Http;
 

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QwenVL.Actors;
+using QwenVL.Tests.Fixtures;
 using QwenVL.App.Composition;
 using QwenVL.Http.Configuration;
 using QwenVL.Http.Server;
-using QwenVL.Tests.Fixtures;
 
 namespace QwenVL.Tests.Http;
 

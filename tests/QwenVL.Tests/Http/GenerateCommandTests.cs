@@ -1,7 +1,7 @@
 using System.Text.Json;
-using QwenVL.App.Cli;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.App.Cli;
 
 namespace QwenVL.Tests.Http;
 

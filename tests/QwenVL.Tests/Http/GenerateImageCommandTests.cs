@@ -1,9 +1,9 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
-using QwenVL.App.Cli;
+using System.Text.Json.Nodes;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
+using QwenVL.App.Cli;
 
 namespace QwenVL.Tests.Http;
 

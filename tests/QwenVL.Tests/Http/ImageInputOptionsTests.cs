@@ -1,9 +1,9 @@
-using QwenVL.App.Cli;
-using QwenVL.Http.Configuration;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Vision;
 using Xunit;
+using QwenVL.App.Cli;
+using QwenVL.Http.Configuration;
 
 namespace QwenVL.Tests.Http;
 

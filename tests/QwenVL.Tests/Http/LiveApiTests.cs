@@ -1,10 +1,10 @@
-using System.Net.Http.Headers;
 using System.Net;
-using System.Text.Json.Nodes;
+using System.Net.Http.Headers;
 using System.Text.Json;
-using QwenVL.App.Composition;
+using System.Text.Json.Nodes;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.App.Composition;
 
 namespace QwenVL.Tests.Http;
 

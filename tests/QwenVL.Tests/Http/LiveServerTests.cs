@@ -1,10 +1,10 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text.Json;
-using QwenVL.App.Composition;
-using QwenVL.Http.Configuration;
+using System.Text.Json.Nodes;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.App.Composition;
+using QwenVL.Http.Configuration;
 
 namespace QwenVL.Tests.Http;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using QwenVL.App.Cli;
 using QwenVL.Runtime.Progress;
 using Xunit;
+using QwenVL.App.Cli;
 
 namespace QwenVL.Tests.Http;
 

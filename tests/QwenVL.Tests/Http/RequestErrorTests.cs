@@ -1,10 +1,10 @@
-using System.Net.Http.Headers;
 using System.Net;
-using System.Text.Json;
+using System.Net.Http.Headers;
 using System.Text;
-using QwenVL.Http.Configuration;
+using System.Text.Json;
 using QwenVL.Runtime.Vision;
 using Xunit;
+using QwenVL.Http.Configuration;
 
 namespace QwenVL.Tests.Http;
 

@@ -1,10 +1,10 @@
-using QwenVL.App.Cli;
-using QwenVL.App.Composition;
 using QwenVL.Cuda;
-using QwenVL.Http.Configuration;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
+using QwenVL.Http.Configuration;
 
 namespace QwenVL.Tests.Http;
 

@@ -1,9 +1,9 @@
-using QwenVL.App.Cli;
-using QwenVL.App.Composition;
-using QwenVL.Http.Configuration;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
+using QwenVL.Http.Configuration;
 
 namespace QwenVL.Tests.Http;
 

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using QwenVL.App.Cli;
-using QwenVL.App.Composition;
 using QwenVL.Tests.Http;
 using Xunit;
+using QwenVL.App.Cli;
+using QwenVL.App.Composition;
 
 namespace QwenVL.Tests.Hub;
 

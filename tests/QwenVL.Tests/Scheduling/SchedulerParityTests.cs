@@ -1,8 +1,8 @@
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Scheduling;
 

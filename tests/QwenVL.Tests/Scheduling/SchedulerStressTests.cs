@@ -1,6 +1,6 @@
 using QwenVL.Runtime.Scheduling;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Scheduling;
 

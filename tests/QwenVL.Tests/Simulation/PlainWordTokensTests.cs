@@ -1,9 +1,9 @@
-using QwenVL.Bench.Simulation;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
 using QwenVL.Runtime.Text;
 using QwenVL.Tests.Fixtures;
 using Xunit;
+using QwenVL.Bench.Simulation;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,10 +1,10 @@
+using QwenVL.Tests.Checkpoint;
+using QwenVL.Tests.Fixtures;
+using Xunit;
+using Xunit.Abstractions;
 using QwenVL.App.Cli;
 using QwenVL.Bench.CostModel;
 using QwenVL.Bench.Profile;
-using QwenVL.Tests.Checkpoint;
-using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
-using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,6 +1,6 @@
-using QwenVL.Bench.CostModel;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
+using QwenVL.Bench.CostModel;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,8 +1,8 @@
+using Xunit;
+using Xunit.Abstractions;
 using QwenVL.Bench.CostModel;
 using QwenVL.Bench.Profile;
 using QwenVL.Bench.Simulation;
-using Xunit.Abstractions;
-using Xunit;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,9 +1,9 @@
-using QwenVL.Bench.CostModel;
-using QwenVL.Bench.Simulation;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Text;
 using QwenVL.Tests.Fixtures;
 using Xunit.Abstractions;
+using QwenVL.Bench.CostModel;
+using QwenVL.Bench.Simulation;
 
 namespace QwenVL.Tests.Simulation;
 

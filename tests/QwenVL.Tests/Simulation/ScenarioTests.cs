@@ -1,6 +1,6 @@
-using QwenVL.Bench.Simulation;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
+using QwenVL.Bench.Simulation;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using QwenVL.App.Cli;
-using QwenVL.Bench.CostModel;
 using QwenVL.Tests.Checkpoint;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
+using QwenVL.App.Cli;
+using QwenVL.Bench.CostModel;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,10 +1,10 @@
-using QwenVL.Bench.CostModel;
-using QwenVL.Bench.Simulation;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Vision;
 using Xunit;
+using QwenVL.Bench.CostModel;
+using QwenVL.Bench.Simulation;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,7 +1,7 @@
-using QwenVL.Bench.CostModel;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Bench.CostModel;
 
 namespace QwenVL.Tests.Simulation;
 

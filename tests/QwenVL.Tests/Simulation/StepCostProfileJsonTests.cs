@@ -1,6 +1,6 @@
-using QwenVL.Bench.CostModel;
 using QwenVL.Tests.Checkpoint;
 using Xunit;
+using QwenVL.Bench.CostModel;
 
 namespace QwenVL.Tests.Simulation;
 

@@ -1,8 +1,8 @@
-using QwenVL.Bench.CostModel;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Positions;
 using QwenVL.Runtime.Vision;
 using Xunit;
+using QwenVL.Bench.CostModel;
 
 namespace QwenVL.Tests.Simulation;
 

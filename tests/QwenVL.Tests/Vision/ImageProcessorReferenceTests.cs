@@ -1,8 +1,8 @@
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Fixtures;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace QwenVL.Tests.Vision;
 

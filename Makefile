@@ -16,14 +16,16 @@ export DOTNET_NOLOGO := 1
 build:
 	$(DOTNET) build $(SLN) -c $(CONFIG) -nologo
 
-# The .NET suite, the web pages' JavaScript units, the official openai npm client against a live server, then the
-# pages in headless Chromium (installed from Debian when missing). Needs no network beyond that: the Hub tests use
-# a fake Hub on loopback, the client and browser tests the tiny fixture.
+# The .NET suite, the web pages' JavaScript units, the official openai npm client against a live server, the pages in
+# headless Chromium (installed from Debian when missing), then every CUDA kernel source type-checked by clang (no GPU
+# needed; clang-16 installed from Debian when missing). Needs no network beyond that: the Hub tests use a fake Hub on
+# loopback, the client and browser tests the tiny fixture.
 test:
 	$(DOTNET) test $(SLN) -c $(CONFIG) -nologo --logger "console;verbosity=normal"
 	node --test --test-reporter=spec tests/web/*.test.mjs
 	CONFIG=$(CONFIG) bash tests/node/run.sh
 	CONFIG=$(CONFIG) bash tests/browser/run.sh
+	bash tools/cuda/check_kernels.sh
 
 # Reruns the browser tests and copies their screenshots to docs/images/ (the README's pictures of the pages).
 docs-images: build

@@ -39,7 +39,7 @@ public sealed record ActivationLayout(
             Activated: arena.Allocate(t * inter * 2),
             FinalRows: arena.Allocate(maxSampleRows * h * 2),
             Logits: arena.Allocate(maxSampleRows * (long)c.VocabSize * 4),
-            DecodePartials: arena.Allocate(DecodeAttentionKernel.PartialsBytes(maxSampleRows, c.NumHeads, c.HeadDim)),
+            DecodePartials: arena.Allocate(DecodeAttentionMmaKernel.PartialsBytes(maxSampleRows, c.NumHeads, c.HeadDim)),
             Workspace: arena.Allocate(workspaceBytes),
             Metadata: arena.Allocate(metadataBytes),
             Bytes: arena.Used);

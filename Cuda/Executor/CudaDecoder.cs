@@ -31,8 +31,8 @@ internal sealed class CudaDecoder(
     /// alone, so a captured bucket keeps it); 0: the general paged attention (prefill chunks, mixed steps).
     /// </summary>
     public int DecodeSplits(in PackedStep step) =>
-        step.Tokens == step.SequenceCount && _c.NumHeads / _c.NumKvHeads <= DecodeAttentionKernel.MaxGroup
-            ? DecodeAttentionKernel.Splits(step.SequenceCount, _c.NumKvHeads, multiprocessors)
+        step.Tokens == step.SequenceCount && _c.NumHeads / _c.NumKvHeads <= DecodeAttentionMmaKernel.MaxGroup
+            ? DecodeAttentionMmaKernel.Splits(step.SequenceCount, _c.NumKvHeads, multiprocessors)
             : 0;
 
     /// <summary>Queues the step; the logits of its <see cref="PackedStep.SampleRowCount"/> rows end in <see cref="Logits"/>, [rows, vocab] fp32.</summary>

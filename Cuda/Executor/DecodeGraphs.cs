@@ -7,7 +7,7 @@ namespace QwenVL.Cuda.Executor;
 
 /// <summary>
 /// One captured graph of the whole decoder forward pass (embedding to logits) per decode bucket, for one KV cache:
-/// replaying it costs one launch instead of ~255, and each kernel ~1 µs of device time instead of ~4 (Cuda/NOTES.md).
+/// replaying it costs one launch instead of ~255, and each kernel ~1 µs of device time instead of ~4 (docs/performance.md).
 /// The step's metadata is copied into the layout the bucket was captured with before each replay.
 /// </summary>
 internal sealed class DecodeGraphs : IDisposable

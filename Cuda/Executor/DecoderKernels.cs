@@ -18,9 +18,8 @@ internal sealed class DecoderKernels : IDisposable
             QkvRopeCache = new QkvRopeCacheKernel(driver, Load(driver, compiler, KernelSources.QkvRopeCache));
             Attention = new PagedPrefillAttentionKernel(driver, Load(driver, compiler, KernelSources.PagedPrefillAttention), headDim);
             SiluMul = new SiluMulKernel(driver, Load(driver, compiler, KernelSources.SiluMul));
-            // the tensor-core decode kernel merges its splits with decode_attention.cu's combine kernel
             DecodeAttention = new DecodeAttentionMmaKernel(driver, Load(driver, compiler, KernelSources.DecodeAttentionMma),
-                Load(driver, compiler, KernelSources.DecodeAttention), headDim);
+                Load(driver, compiler, KernelSources.DecodeAttentionCombine), headDim);
             Gemv = new GemvKernel(driver, Load(driver, compiler, KernelSources.Gemv));
         }
         catch

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 using QwenVL.Runtime.Checkpoint;
-using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Positions;
 
 namespace QwenVL.Cuda.Executor;
 
@@ -67,7 +67,7 @@ public sealed class DeviceWeights : IDisposable
             }
             staging.Vector("model.norm.weight", layout.FinalNorm, h);
             if (!layout.TiedLmHead) staging.Matrix(checkpoint.LmHeadName, layout.LmHead, v, h);
-            staging.Floats(MRopeRotary.InverseFrequencies(c), layout.InverseFrequency);
+            staging.Floats(RotaryFrequencies.Text(c), layout.InverseFrequency);
             return new DeviceWeights(layout, memory);
         }
         catch

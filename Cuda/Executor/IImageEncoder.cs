@@ -6,8 +6,7 @@ namespace QwenVL.Cuda.Executor;
 /// <summary>
 /// The vision tower as the CUDA executor uses it: preprocessed images in, each one's embeddings written to the
 /// device as fp32 rows [tokens, hidden] (the order of its &lt;|image_pad|&gt; tokens) at its destination,
-/// ordered on <c>stream</c>. The GPU tower stands behind it (<see cref="DeviceImageEncoder"/>), or the CPU
-/// tower (<see cref="HostImageEncoder"/>).
+/// ordered on <c>stream</c>. The GPU tower stands behind it (<see cref="DeviceImageEncoder"/>).
 /// </summary>
 internal interface IImageEncoder : IDisposable
 {

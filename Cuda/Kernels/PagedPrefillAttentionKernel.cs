@@ -6,11 +6,10 @@ namespace QwenVL.Cuda.Kernels;
 
 /// <summary>
 /// Launches <c>paged_prefill_attention_hd64</c> / <c>_hd128</c> (paged_prefill_attention.cu): causal grouped-query
-/// attention of a varlen batch over the paged KV cache on the tensor cores, with the inputs of
-/// <see cref="PagedAttentionKernel"/> (q, the layer's K/V cache, int4 per sequence, block tables) but its own work
-/// list: one int2 (sequence, first query) per tile of up to <see cref="QueriesPerTile"/> queries, from
-/// <see cref="FillTiles"/>. One block per (tile, query head): a K/V tile then serves 64 query rows, which is what a
-/// 16-row mma needs, whatever the group size (the old kernel's rows are queries × group heads, 5 × 6 = 30 at 2B).
+/// attention of a varlen batch over the paged KV cache on the tensor cores: q, the layer's K/V cache, int4 per
+/// sequence, block tables, and a work list of one int2 (sequence, first query) per tile of up to
+/// <see cref="QueriesPerTile"/> queries, from <see cref="FillTiles"/>. One block per (tile, query head): a K/V tile
+/// then serves 64 query rows, which is what a 16-row mma needs, whatever the group size.
 /// </summary>
 public sealed unsafe class PagedPrefillAttentionKernel
 {

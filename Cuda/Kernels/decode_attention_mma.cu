@@ -1,5 +1,6 @@
-// Decode attention over the paged KV cache (bf16) on the tensor cores: the same inputs, split rule and outputs as
-// decode_attention_hd*_g* (decode_attention.cu), whose combine kernel merges this kernel's partials.
+// Decode attention over the paged KV cache (bf16) on the tensor cores, split-K ("flash-decoding"): the keys of one
+// (sequence, KV head) are cut into gridDim.z splits so that a short batch still fills the GPU; each split writes a
+// partial, which decode_attention_combine.cu merges.
 //
 // Every sequence of the step has one query (at position ctx), which sees keys 0 .. ctx. The G = heads / kv_heads
 // query heads of one KV head share every K and V row, so they are the rows of one m16 tile: S = Q·Kᵀ and O += P·V
@@ -11,13 +12,18 @@
 //   k_cache, v_cache: this layer's [slots, kv_heads * HD] bf16, slot = block * block_size + offset
 //   seqs per sequence: row in the step, query count (1), context length before the step, block table start
 //   partials [sequences, heads, splits, HD + 2] fp32: output sum, then max (base 2) and sum of weights
-// Grid (sequences, kv_heads, splits), one warp per block. Split-K as in decode_attention.cu: the block's keys are
-// [split * per, min(kv_len, split * per + per)) with per = ceil(kv_len / splits) rounded up to the 32-key tile.
+// Grid (sequences, kv_heads, splits), one warp per block. The number of splits is fixed at launch (a captured graph
+// keeps it) and each block derives its key range from the sequence's length, so the same launch serves any context:
+// the block's keys are [split * per, min(kv_len, split * per + per)) with per = ceil(kv_len / splits) rounded up to
+// the 32-key tile.
 // With one split the block writes the normalised output; otherwise it writes a partial (an empty split: max -inf,
 // sum 0). K and V tiles of 32 keys are gathered through the block table by cp.async into a two-stage ring in
 // dynamic shared memory (DecodeAttentionMmaKernel.SharedBytesFor), so the next tile's loads are in flight while
 // this one is computed: decode attention is bound by memory latency, not arithmetic.
 #include <cuda_bf16.h>
+#include "reductions.cuh"
+#include "online_softmax.cuh"
+#include "staged_kv_mma.cuh"
 
 namespace {
 
@@ -35,13 +41,6 @@ struct Layout {
     static constexpr int v_at = kStages * tile;
     static constexpr int elements = 2 * kStages * tile;
 };
-
-__device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
-
-#include "mma_ptx.cuh"
-
-
-__device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
 
 // Queues the copies of keys key0 .. key0 + 31 of one KV head into a K and a V stage as one group; keys at or past
 // k_end become zeros (their slots may hold anything, and a NaN V row would poison P·V even with weight 0). Each lane
@@ -119,11 +118,8 @@ __device__ __forceinline__ void decode_attention_mma(
     float m = neg_inf(); // running max of row g (base 2), equal across the row's 4 lanes
     float l = 0.0f;      // this lane's share of row g's running sum
 
-    // Per-lane byte offsets of the ldmatrix row addresses within a stage (as in paged_prefill_attention.cu):
-    //   K (B of S = Q·Kᵀ): matrix i = lane / 8 covers keys +lane%8, channels 8i .. 8i+7.
-    //   V (B of O = P·V, transposed): matrix i covers keys 8(i%2) + lane%8, channels 8(i/2) ..
-    const unsigned k_lane = static_cast<unsigned>(((lane & 7) * L::ld + 8 * (lane >> 3)) * 2);
-    const unsigned v_lane = static_cast<unsigned>(((((lane >> 3) & 1) * 8 + (lane & 7)) * L::ld + 8 * (lane >> 4)) * 2);
+    const unsigned k_lane = k_lane_offset<L::ld>(lane);
+    const unsigned v_lane = v_lane_offset<L::ld>(lane);
 
     int stage = 0;
     for (int key0 = k_begin; key0 < k_end; key0 += kKeys, stage ^= 1) {
@@ -138,17 +134,7 @@ __device__ __forceinline__ void decode_attention_mma(
 
         // S = Q·Kᵀ: 4 blocks of 8 keys; lane holds keys 8n + 2t, 8n + 2t + 1 of row g in s[n][0..1].
         float s[kKeys / 8][4];
-#pragma unroll
-        for (int n = 0; n < kKeys / 8; ++n) {
-            s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-            for (int kp = 0; kp < HD / 32; ++kp) {
-                unsigned b[4];
-                ldmatrix_x4(b, k_stage + static_cast<unsigned>(n * 8 * L::ld * 2 + kp * 64));
-                mma_bf16(s[n], qa[2 * kp], b[0], b[1]);
-                mma_bf16(s[n], qa[2 * kp + 1], b[2], b[3]);
-            }
-        }
+        stage_scores<L::ld>(s, qa, k_stage);
         if (key0 + kKeys > k_end) {
             // The split's last, partial tile: its zero-filled keys get no weight.
 #pragma unroll
@@ -163,8 +149,7 @@ __device__ __forceinline__ void decode_attention_mma(
         float mx = neg_inf();
 #pragma unroll
         for (int n = 0; n < kKeys / 8; ++n) mx = fmaxf(mx, fmaxf(s[n][0], s[n][1]));
-        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+        mx = quad_max(mx);
         const float m_new = fmaxf(m, mx * scale_log2);
         const float alpha = exp2f(m - m_new);
         m = m_new;
@@ -192,22 +177,12 @@ __device__ __forceinline__ void decode_attention_mma(
             o[d][1] *= alpha;
         }
 
-        // O += P·V: per 16 keys, one transposed ldmatrix gives the B operands of two 8-channel blocks.
-#pragma unroll
-        for (int kk = 0; kk < kKeys / 16; ++kk) {
-#pragma unroll
-            for (int dp = 0; dp < HD / 16; ++dp) {
-                unsigned b[4];
-                ldmatrix_x4_trans(b, v_stage + static_cast<unsigned>(kk * 16 * L::ld * 2 + dp * 32));
-                mma_bf16(o[2 * dp], pa[kk], b[0], b[1]);
-                mma_bf16(o[2 * dp + 1], pa[kk], b[2], b[3]);
-            }
-        }
+        // O += P·V
+        stage_accumulate<L::ld>(o, pa, v_stage);
         __syncwarp(); // every lane is done with this stage before the next iteration refills it
     }
 
-    l += __shfl_xor_sync(0xffffffffu, l, 1);
-    l += __shfl_xor_sync(0xffffffffu, l, 2);
+    l = quad_sum(l);
     if (g >= G) return;
     const int head = kv_head * G + g;
     if (splits == 1) {

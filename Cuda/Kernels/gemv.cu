@@ -8,6 +8,7 @@
 // With norm (fp32 [k]) given, x is not read: each block computes the RMSNorm of the fp32 residual rows itself,
 // bf16(r * rsqrt(mean(r^2) + eps) * norm) as rmsnorm_f32.cu does, so the norm needs no launch of its own.
 #include <cuda_bf16.h>
+#include "reductions.cuh"
 
 namespace {
 
@@ -36,13 +37,6 @@ __device__ __forceinline__ float dot8(uint4 a, uint4 b, float acc)
     acc = fmaf(x.x, y.x, fmaf(x.y, y.y, acc));
     x = bf2(a.w); y = bf2(b.w);
     return fmaf(x.x, y.x, fmaf(x.y, y.y, acc));
-}
-
-__device__ __forceinline__ float warp_sum(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    return v;
 }
 
 // Where a row's activations come from: bf16 x, or the fp32 residual normed on the fly (norm != nullptr).

@@ -1,6 +1,5 @@
 // Causal grouped-query attention of a varlen batch over the paged KV cache (bf16) on the tensor cores:
 // flash-attention-2 style, mma.sync m16n8k16 (bf16 operands, fp32 accumulate), online softmax in base 2.
-// Same inputs and semantics as paged_attention.cu; only the work list differs.
 //
 //   q         [n, heads * HD] bf16 (rotated)          out [n, heads * HD] bf16
 //   k_cache, v_cache: this layer's [slots, kv_heads * HD] bf16,
@@ -19,6 +18,9 @@
 // keys past the tile's last visible one are zero-filled by cp.async (never read from the cache: their slots may
 // hold anything). Only tiles that reach past the first query's position apply the causal mask.
 #include <cuda_bf16.h>
+#include "reductions.cuh"
+#include "online_softmax.cuh"
+#include "staged_kv_mma.cuh"
 
 namespace {
 
@@ -42,15 +44,6 @@ struct Layout {
     static constexpr int v_at = k_at + kStages * tile;
     static constexpr int elements = v_at + kStages * tile;
 };
-
-__device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
-
-#include "mma_ptx.cuh"
-
-
-__device__ __forceinline__ unsigned ld32(const bf16* p) { return *reinterpret_cast<const unsigned*>(p); }
-
-__device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
 
 // Queues the cp.async copies of keys key0 .. key0 + 63 of one KV head into a K and a V stage; keys at or past
 // kv_end become zeros.
@@ -133,13 +126,8 @@ __device__ __forceinline__ void prefill_attention(
     load_kv_tile<HD>(k_base, v_base, k_cache, v_cache, table, block_size, kv_stride, kv_head * HD, 0, kv_end);
     cp_async_commit();
 
-    // Per-lane byte offsets of the ldmatrix row addresses within a stage.
-    //   K (B of S = Q·Kᵀ): matrix i = lane / 8 covers keys +lane%8, channels 8i .. 8i+7: registers {b0, b1} of
-    //   channels 0..15 and {b0, b1} of channels 16..31 of one 8-key column block.
-    //   V (B of O = P·V, transposed): matrix i covers keys 8(i%2) + lane%8, channels 8(i/2) ..: registers {b0, b1}
-    //   of one 8-channel block and {b0, b1} of the next, for 16 keys.
-    const unsigned k_lane = static_cast<unsigned>(((lane & 7) * L::ld + 8 * (lane >> 3)) * 2);
-    const unsigned v_lane = static_cast<unsigned>(((((lane >> 3) & 1) * 8 + (lane & 7)) * L::ld + 8 * (lane >> 4)) * 2);
+    const unsigned k_lane = k_lane_offset<L::ld>(lane);
+    const unsigned v_lane = v_lane_offset<L::ld>(lane);
 
     const int r0 = warp * 16 + g; // this lane's rows: r0 and r0 + 8
     const int p0 = pos0 + r0;     // their positions: p0 and p0 + 8
@@ -179,17 +167,7 @@ __device__ __forceinline__ void prefill_attention(
 
         // S = Q·Kᵀ: 8 blocks of 8 keys; lane holds keys 8n + 2t, 8n + 2t + 1 of rows r0 and r0+8.
         float s[kKeys / 8][4];
-#pragma unroll
-        for (int n = 0; n < kKeys / 8; ++n) {
-            s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-            for (int kp = 0; kp < HD / 32; ++kp) {
-                unsigned b[4];
-                ldmatrix_x4(b, k_stage + static_cast<unsigned>(n * 8 * L::ld * 2 + kp * 64));
-                mma_bf16(s[n], qa[2 * kp], b[0], b[1]);
-                mma_bf16(s[n], qa[2 * kp + 1], b[2], b[3]);
-            }
-        }
+        stage_scores<L::ld>(s, qa, k_stage);
 
         const int key0 = j * kKeys;
         if (key0 + kKeys - 1 > pos0) {
@@ -204,71 +182,16 @@ __device__ __forceinline__ void prefill_attention(
             }
         }
 
-        // Key 0 is visible to every row (used or not), so after the first tile m0, m8 are finite and a row with no
-        // visible key in a later tile just gets probabilities exp2(-inf) = 0 and a factor alpha = 1.
-        float mx0 = neg_inf(), mx8 = neg_inf();
-#pragma unroll
-        for (int n = 0; n < kKeys / 8; ++n) {
-            mx0 = fmaxf(mx0, fmaxf(s[n][0], s[n][1]));
-            mx8 = fmaxf(mx8, fmaxf(s[n][2], s[n][3]));
-        }
-        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-        mx8 = fmaxf(mx8, __shfl_xor_sync(0xffffffffu, mx8, 1));
-        mx8 = fmaxf(mx8, __shfl_xor_sync(0xffffffffu, mx8, 2));
-        const float n0 = fmaxf(m0, mx0 * scale_log2);
-        const float n8 = fmaxf(m8, mx8 * scale_log2);
-        const float alpha0 = exp2f(m0 - n0);
-        const float alpha8 = exp2f(m8 - n8);
-        m0 = n0;
-        m8 = n8;
-
-        // P in bf16: the score blocks 2kk and 2kk+1 are exactly the A operand of keys 16kk .. 16kk+15. The sums add
-        // the rounded probabilities, the ones P·V multiplies.
+        // Key 0 is visible to every row (used or not), so after the first tile m0, m8 are finite.
         unsigned pa[kKeys / 16][4];
-        float sum0 = 0.0f, sum8 = 0.0f;
-#pragma unroll
-        for (int kk = 0; kk < kKeys / 16; ++kk) {
-#pragma unroll
-            for (int h = 0; h < 2; ++h) {
-                const float* sn = s[2 * kk + h];
-                const __nv_bfloat162 pr0 = __floats2bfloat162_rn(exp2f(fmaf(sn[0], scale_log2, -n0)), exp2f(fmaf(sn[1], scale_log2, -n0)));
-                const __nv_bfloat162 pr8 = __floats2bfloat162_rn(exp2f(fmaf(sn[2], scale_log2, -n8)), exp2f(fmaf(sn[3], scale_log2, -n8)));
-                const float2 f0 = __bfloat1622float2(pr0);
-                const float2 f8 = __bfloat1622float2(pr8);
-                sum0 += f0.x + f0.y;
-                sum8 += f8.x + f8.y;
-                pa[kk][2 * h] = as_u32(pr0);
-                pa[kk][2 * h + 1] = as_u32(pr8);
-            }
-        }
-        l0 = l0 * alpha0 + sum0;
-        l8 = l8 * alpha8 + sum8;
-#pragma unroll
-        for (int d = 0; d < HD / 8; ++d) {
-            o[d][0] *= alpha0;
-            o[d][1] *= alpha0;
-            o[d][2] *= alpha8;
-            o[d][3] *= alpha8;
-        }
+        online_softmax_rows(s, scale_log2, m0, m8, l0, l8, o, pa);
 
-        // O += P·V: per 16 keys, one transposed ldmatrix gives the B operands of two 8-channel blocks.
-#pragma unroll
-        for (int kk = 0; kk < kKeys / 16; ++kk) {
-#pragma unroll
-            for (int dp = 0; dp < HD / 16; ++dp) {
-                unsigned b[4];
-                ldmatrix_x4_trans(b, v_stage + static_cast<unsigned>(kk * 16 * L::ld * 2 + dp * 32));
-                mma_bf16(o[2 * dp], pa[kk], b[0], b[1]);
-                mma_bf16(o[2 * dp + 1], pa[kk], b[2], b[3]);
-            }
-        }
+        // O += P·V
+        stage_accumulate<L::ld>(o, pa, v_stage);
     }
 
-    l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-    l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-    l8 += __shfl_xor_sync(0xffffffffu, l8, 1);
-    l8 += __shfl_xor_sync(0xffffffffu, l8, 2);
+    l0 = quad_sum(l0);
+    l8 = quad_sum(l8);
     const float inv0 = 1.0f / l0;
     const float inv8 = 1.0f / l8;
     bf16* o0 = out + static_cast<long long>(q_start + first + r0) * q_stride + head * HD + 2 * t;

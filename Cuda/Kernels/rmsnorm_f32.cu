@@ -4,36 +4,7 @@
 // final norm runs only over the rows that sample. One block per output row; hidden even;
 // blockDim.x a multiple of 32, at most 1024.
 #include <cuda_bf16.h>
-
-namespace {
-
-__device__ __forceinline__ float warp_sum(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    return v;
-}
-
-__device__ float block_sum(float v)
-{
-    __shared__ float partial[32];
-    __shared__ float total;
-    const int lane = threadIdx.x & 31;
-    const int warp = threadIdx.x >> 5;
-    v = warp_sum(v);
-    if (lane == 0) partial[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        const int warps = (blockDim.x + 31) >> 5;
-        float s = lane < warps ? partial[lane] : 0.0f;
-        s = warp_sum(s);
-        if (lane == 0) total = s;
-    }
-    __syncthreads();
-    return total;
-}
-
-} // namespace
+#include "reductions.cuh"
 
 extern "C" __global__ void rmsnorm_f32_bf16(
     const float* __restrict__ residual,

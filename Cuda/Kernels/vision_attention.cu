@@ -13,6 +13,9 @@
 // vision_attention_simple_hdN: one warp per query, the keys spread over the lanes; plain fp32 arithmetic.
 // Slow; it is the check for the first one.
 #include <cuda_bf16.h>
+#include "reductions.cuh"
+#include "mma.cuh"
+#include "online_softmax.cuh"
 
 namespace {
 
@@ -22,22 +25,6 @@ constexpr int kQueries = 64;
 constexpr int kKeys = 64;
 constexpr int kWarps = 4;
 constexpr int kThreads = kWarps * 32;
-
-__device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
-
-__device__ __forceinline__ float warp_sum(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    return v;
-}
-
-__device__ __forceinline__ float warp_max(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
-    return v;
-}
 
 // Shared memory of one block: Q and K rows (keys by channel), then Vᵀ (channels by key). Rows are padded by 16 bytes,
 // so the 32-bit operand reads of a warp (8 rows x 4 words) fall in 32 different banks.
@@ -86,22 +73,6 @@ __device__ __forceinline__ void load_rows_transposed(bf16* dst, const bf16* src,
             d[(c + 2 * w + 1) * ld + r] = static_cast<unsigned short>(words[w] >> 16);
         }
     }
-}
-
-__device__ __forceinline__ unsigned ld32(const bf16* p) { return *reinterpret_cast<const unsigned*>(p); }
-
-__device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
-
-// d += a·b for one 16x8x16 tile. Per lane (g = lane / 4, t = lane % 4):
-//   a: {row g, cols 2t..2t+1}, {row g+8, cols 2t..}, {row g, cols 2t+8..}, {row g+8, cols 2t+8..}
-//   b: {k 2t..2t+1, col g}, {k 2t+8..2t+9, col g}
-//   d: {row g, cols 2t, 2t+1}, {row g+8, cols 2t, 2t+1}
-__device__ __forceinline__ void mma_bf16(float (&d)[4], const unsigned (&a)[4], unsigned b0, unsigned b1)
-{
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
 template <int HD>
@@ -165,6 +136,8 @@ __device__ __forceinline__ void attend(
             for (int kk = 0; kk < HD / 16; ++kk) mma_bf16(s[j], qa[kk], ld32(k_row + kk * 16), ld32(k_row + kk * 16 + 8));
         }
 
+        // The online softmax step of online_softmax_rows, with the masking folded into the max and the exponent
+        // formed as s * scale - m: sharing that function changes this kernel's machine code (rounding included).
         float mx0 = neg_inf(), mx8 = neg_inf();
 #pragma unroll
         for (int j = 0; j < kKeys / 8; ++j) {
@@ -174,10 +147,8 @@ __device__ __forceinline__ void attend(
             mx0 = fmaxf(mx0, fmaxf(s[j][0], s[j][1]));
             mx8 = fmaxf(mx8, fmaxf(s[j][2], s[j][3]));
         }
-        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-        mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-        mx8 = fmaxf(mx8, __shfl_xor_sync(0xffffffffu, mx8, 1));
-        mx8 = fmaxf(mx8, __shfl_xor_sync(0xffffffffu, mx8, 2));
+        mx0 = quad_max(mx0);
+        mx8 = quad_max(mx8);
         const float n0 = fmaxf(m0, mx0 * scale_log2);
         const float n8 = fmaxf(m8, mx8 * scale_log2);
         const float alpha0 = exp2f(m0 - n0);
@@ -224,10 +195,8 @@ __device__ __forceinline__ void attend(
         }
     }
 
-    l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-    l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-    l8 += __shfl_xor_sync(0xffffffffu, l8, 1);
-    l8 += __shfl_xor_sync(0xffffffffu, l8, 2);
+    l0 = quad_sum(l0);
+    l8 = quad_sum(l8);
     const int r0 = warp * 16 + g;
     const int r8 = r0 + 8;
     const float inv0 = 1.0f / l0;

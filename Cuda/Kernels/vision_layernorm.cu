@@ -4,35 +4,9 @@
 // x is the fp32 residual stream, delta a bf16 matmul output, bias/gamma/beta fp32. The variance is taken
 // around the mean in a second pass (biased, as torch's LayerNorm). blockDim.x: a multiple of 32, <= 1024.
 #include <cuda_bf16.h>
+#include "reductions.cuh"
 
 namespace {
-
-__device__ __forceinline__ float warp_sum(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    return v;
-}
-
-// Sum over the block; every thread gets the total. Safe to call twice in a row (see rmsnorm_residual.cu).
-__device__ float block_sum(float v)
-{
-    __shared__ float partial[32];
-    __shared__ float total;
-    const int lane = threadIdx.x & 31;
-    const int warp = threadIdx.x >> 5;
-    v = warp_sum(v);
-    if (lane == 0) partial[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        const int warps = (blockDim.x + 31) >> 5;
-        float s = lane < warps ? partial[lane] : 0.0f;
-        s = warp_sum(s);
-        if (lane == 0) total = s;
-    }
-    __syncthreads();
-    return total;
-}
 
 __device__ __forceinline__ float4 load_bf16x4(const __nv_bfloat16* p)
 {

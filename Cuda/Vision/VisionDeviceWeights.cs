@@ -4,6 +4,7 @@ using QwenVL.Cuda.Interop;
 using QwenVL.Cuda.Memory;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Positions;
 
 namespace QwenVL.Cuda.Vision;
 
@@ -63,7 +64,7 @@ internal sealed class VisionDeviceWeights : IDisposable
 
     public ulong MergerFc2Bias { get; }
 
-    /// <summary>fp32 [head_dim/4], see <see cref="VisionPatchPositions.InverseFrequencies"/>.</summary>
+    /// <summary>fp32 [head_dim/4], see <see cref="RotaryFrequencies.Vision"/>.</summary>
     public ulong InverseFrequency { get; }
 
     /// <summary>Checks every tensor's shape and dtype, then uploads them all; blocks until the copies are done.</summary>
@@ -71,7 +72,7 @@ internal sealed class VisionDeviceWeights : IDisposable
     {
         var manifest = VisionWeightManifest.For(config);
         foreach (var tensor in manifest) Check(checkpoint, tensor);
-        var inverseFrequency = VisionPatchPositions.InverseFrequencies(config.EmbedDim / config.NumHeads);
+        var inverseFrequency = RotaryFrequencies.Vision(config.EmbedDim / config.NumHeads);
         long bytes = DeviceArena.AlignUp(inverseFrequency.Length * 4L, DeviceArena.DefaultAlignment);
         foreach (var tensor in manifest) bytes += DeviceArena.AlignUp(tensor.DeviceBytes, DeviceArena.DefaultAlignment);
 

@@ -2,8 +2,8 @@ namespace QwenVL.Cuda.Vision;
 
 /// <summary>
 /// Where each patch sits in its frame, for the vision tower's 2-D rotary: (row, column) per patch in the order the
-/// pixel patches are laid out (merge×merge windows row by row, the patches of a window row by row, frame after frame),
-/// and the inverse frequencies the rotary turns them by. The same numbers as <see cref="Runtime.Cpu.VisionRotary"/>.
+/// pixel patches are laid out (merge×merge windows row by row, the patches of a window row by row, frame after frame).
+/// The rotary turns them by <see cref="Runtime.Positions.RotaryFrequencies.Vision"/>.
 /// </summary>
 public static class VisionPatchPositions
 {
@@ -26,15 +26,5 @@ public static class VisionPatchPositions
             index++;
         }
         for (int t = 1; t < gridT; t++) destination[..(2 * frame)].CopyTo(destination[(2 * t * frame)..]);
-    }
-
-    /// <summary>headDim/4 inverse frequencies 1/10000^(2i/(headDim/2)), in float32 as the CPU tower computes them.</summary>
-    public static float[] InverseFrequencies(int headDim)
-    {
-        if (headDim <= 0 || headDim % 4 != 0) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "a positive multiple of 4");
-        int dim = headDim / 2;
-        var result = new float[dim / 2];
-        for (int i = 0; i < result.Length; i++) result[i] = 1f / MathF.Pow(10000f, (float)(2 * i) / dim);
-        return result;
     }
 }

@@ -1,4 +1,5 @@
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Positions;
 
 namespace QwenVL.Runtime.Cpu;
 
@@ -19,7 +20,7 @@ public sealed class MRopeRotary
         _half = dim / 2;
         if (config.MropeSection.Sum() != _half)
             throw new ArgumentException($"mrope_section {string.Join(",", config.MropeSection)} must add up to head_dim/2 = {_half}");
-        _inverseFrequency = InverseFrequencies(config);
+        _inverseFrequency = RotaryFrequencies.Text(config);
         _plane = new int[_half];
         int section = 0, boundary = config.MropeSection[0];
         for (int j = 0; j < _half; j++)
@@ -27,16 +28,6 @@ public sealed class MRopeRotary
             while (j >= boundary) boundary += config.MropeSection[++section];
             _plane[j] = section;
         }
-    }
-
-    /// <summary>1 / theta^(2j / head_dim) for each frequency j of the rotary half-dimension, in float32.</summary>
-    public static float[] InverseFrequencies(TextConfig config)
-    {
-        int dim = config.HeadDim;
-        var inverse = new float[dim / 2];
-        for (int j = 0; j < inverse.Length; j++)
-            inverse[j] = 1f / MathF.Pow((float)config.RopeTheta, (float)(2 * j) / dim);
-        return inverse;
     }
 
     /// <summary>Fills cos/sin (length head_dim/2 each) for a token at the three position ids.</summary>

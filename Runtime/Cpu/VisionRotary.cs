@@ -1,4 +1,5 @@
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Positions;
 
 namespace QwenVL.Runtime.Cpu;
 
@@ -17,10 +18,7 @@ public sealed class VisionRotary
     public VisionRotary(VisionConfig config)
     {
         HeadDim = config.EmbedDim / config.NumHeads;
-        int dim = HeadDim / 2;
-        _inverseFrequency = new float[dim / 2];
-        for (int i = 0; i < _inverseFrequency.Length; i++)
-            _inverseFrequency[i] = 1f / MathF.Pow(10000f, (float)(2 * i) / dim);
+        _inverseFrequency = RotaryFrequencies.Vision(HeadDim);
         _merge = config.SpatialMergeSize;
     }
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Records one device run in bench/results/ and rebuilds bench/RESULTS.md from every recorded run.
 
-  python3 tools/bench/record.py --ours OURS.json --hf HF.json [--serve SERVE.json] [--note TEXT] [--commit SHA]
+  python3 tools/bench/record.py --ours OURS.json --hf HF.json --name WHAT [--serve SERVE.json] [--note TEXT] [--commit SHA]
 
 OURS.json is `qwenvl bench --workload all --json` output, HF.json is ../shared/gpu/hf_baseline.py's from the same
 device run, SERVE.json is `qwenvl bench serve --json` output against `qwenvl serve` in that run. The run is written
-to bench/results/<date>-<device>-all.json (and -serve.json), each carrying the device name, the commit and the
-command; --commit corrects a commit the app could not know (a build from an uncommitted tree).
+to bench/results/<date>-<device>-bench-all-<WHAT>.json (and -bench-serve-<WHAT>.json), WHAT a few words, dashed,
+for what the run measured (e.g. tensor-core-decode-attention); each file carries the device name, the commit and the
+command. --commit corrects a commit the app could not know (a build from an uncommitted tree).
 """
 import argparse, json, os, re, sys
 
@@ -31,7 +32,8 @@ def record(args):
            "hf_command": "python3 ../shared/gpu/hf_baseline.py --model DIR --json HF.json (same device run)",
            "note": args.note or "", "ours": ours, "hf_baseline": hf}
     os.makedirs(RESULTS, exist_ok=True)
-    base = os.path.join(RESULTS, f"{date}-{tag}-all")
+    what = re.sub(r"[^a-z0-9]+", "-", args.name.lower()).strip("-")
+    base = os.path.join(RESULTS, f"{date}-{tag}-bench-all-{what}")
     path = base + ".json"
     n = 2
     while os.path.exists(path):
@@ -45,7 +47,7 @@ def record(args):
         serve = {k: v for k, v in serve.items() if not isinstance(v, list) or k == "errors"}
         serve_run = {"device": run["device"], "commit": run["commit"], "date": ours["date"], "command": args.serve_command, "note": args.note or "",
                      "result": serve}
-        spath = path[:-len(".json")].replace("-all", "-serve") + ".json"
+        spath = path[:-len(".json")].replace("-bench-all-", "-bench-serve-", 1) + ".json"
         json.dump(serve_run, open(spath, "w"), indent=1, ensure_ascii=False)
         print("wrote", os.path.relpath(spath, ROOT))
 
@@ -118,9 +120,12 @@ if __name__ == "__main__":
     ap.add_argument("--hf")
     ap.add_argument("--serve")
     ap.add_argument("--serve-command", default="")
+    ap.add_argument("--name", help="what the run measured, a few words: part of the file names")
     ap.add_argument("--note")
     ap.add_argument("--commit")
     a = ap.parse_args()
     if a.ours and a.hf:
+        if not a.name:
+            ap.error("--name is needed with --ours and --hf: the result files are named for what the run measured")
         record(a)
     table()

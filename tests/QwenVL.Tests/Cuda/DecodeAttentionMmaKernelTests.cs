@@ -41,7 +41,7 @@ public class DecodeAttentionMmaKernelTests
     {
         foreach (int sequences in new[] { 1, 8, 64 })
         {
-            int splits = DecodeAttentionKernel.Splits(sequences, 2, 132);
+            int splits = DecodeAttentionMmaKernel.Splits(sequences, 2, 132);
             int next = 0;
             for (int split = 0; split < splits; split++)
             {

@@ -29,8 +29,8 @@ public class DeviceSelfTestGpuTests(ITestOutputHelper output)
         SkipWithoutDevice();
         using var device = CudaDevice.Open();
         using var cache = new TempDirectory();
-        var first = new KernelCompiler(device.Architecture, new CubinCache(cache.Path)).Compile(KernelSources.SelfTest);
-        var second = new KernelCompiler(device.Architecture, new CubinCache(cache.Path)).Compile(KernelSources.SelfTest);
+        var first = CheckKernelSources.Compile(new KernelCompiler(device.Architecture, new CubinCache(cache.Path)), CheckKernelSources.SelfTest);
+        var second = CheckKernelSources.Compile(new KernelCompiler(device.Architecture, new CubinCache(cache.Path)), CheckKernelSources.SelfTest);
         Assert.False(first.CacheHit);
         Assert.True(second.CacheHit);
         Assert.Equal(first.Cubin, second.Cubin);

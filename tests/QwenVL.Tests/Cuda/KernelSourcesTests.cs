@@ -10,33 +10,27 @@ public class KernelSourcesTests
     public void Every_kernel_file_is_embedded_with_its_entry_points()
     {
         Assert.Equal(
-            [KernelSources.DecodeAttention, KernelSources.DecodeAttentionMma, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedAttention, KernelSources.PagedPrefillAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
-                KernelSources.RmsNormResidual, KernelSources.Sampling, KernelSources.SelfTest, KernelSources.SiluMul, KernelSources.VisionAttention,
+            [KernelSources.DecodeAttentionCombine, KernelSources.DecodeAttentionMma, KernelSources.Embed, KernelSources.Gemv, KernelSources.PagedPrefillAttention, KernelSources.QkvRopeCache, KernelSources.RmsNormF32,
+                KernelSources.RmsNormResidual, KernelSources.Sampling, KernelSources.SiluMul, KernelSources.VisionAttention,
                 KernelSources.VisionElementwise, KernelSources.VisionLayerNorm, KernelSources.VisionRotary],
             KernelSources.FileNames);
         Assert.Contains($"extern \"C\" __global__ void {RmsNormResidualKernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormResidual));
         Assert.Contains($"extern \"C\" __global__ void {SiluMulKernel.EntryPoint}(", KernelSources.Read(KernelSources.SiluMul));
-        Assert.Contains("extern \"C\" __global__ void add_scalar_f32(", KernelSources.Read(KernelSources.SelfTest));
         Assert.Contains($"extern \"C\" __global__ void {EmbedKernel.EntryPoint}(", KernelSources.Read(KernelSources.Embed));
         Assert.Contains($"extern \"C\" __global__ void {RmsNormF32Kernel.EntryPoint}(", KernelSources.Read(KernelSources.RmsNormF32));
         Assert.Contains($"extern \"C\" __global__ void {QkvRopeCacheKernel.EntryPoint}(", KernelSources.Read(KernelSources.QkvRopeCache));
-        var attention = KernelSources.Read(KernelSources.PagedAttention);
-        Assert.Contains("PAGED_ATTENTION_ENTRY(64)", attention);
-        Assert.Contains("PAGED_ATTENTION_ENTRY(128)", attention);
-        Assert.Equal("paged_attention_hd128", PagedAttentionKernel.EntryPoint(128));
         var prefill = KernelSources.Read(KernelSources.PagedPrefillAttention);
         foreach (var headDim in PagedPrefillAttentionKernel.HeadDims) Assert.Contains($"PAGED_PREFILL_ATTENTION_ENTRY({headDim})", prefill);
         Assert.Contains("paged_prefill_attention_hd##HD(", prefill);
         Assert.Equal("paged_prefill_attention_hd64", PagedPrefillAttentionKernel.EntryPoint(64));
-        var decode = KernelSources.Read(KernelSources.DecodeAttention);
-        foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_ENTRY({headDim})", decode);
-        Assert.Contains("decode_attention_hd##HD##_g##G(", decode);
-        for (int group = 1; group <= DecodeAttentionKernel.MaxGroup; group++) Assert.Contains($"DECODE_ATTENTION_GROUP(HD, {group})", decode);
-        Assert.Contains("decode_attention_combine_hd##HD(", decode);
+        var combine = KernelSources.Read(KernelSources.DecodeAttentionCombine);
+        foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_COMBINE_ENTRY({headDim})", combine);
+        Assert.Contains("decode_attention_combine_hd##HD(", combine);
+        Assert.Equal("decode_attention_combine_hd128", DecodeAttentionMmaKernel.CombineEntryPoint(128));
         var mma = KernelSources.Read(KernelSources.DecodeAttentionMma);
         foreach (var headDim in new[] { 64, 128 }) Assert.Contains($"DECODE_ATTENTION_MMA_ENTRY({headDim})", mma);
         Assert.Contains("decode_attention_mma_hd##HD##_g##G(", mma);
-        for (int group = 1; group <= DecodeAttentionKernel.MaxGroup; group++) Assert.Contains($"DECODE_ATTENTION_MMA_GROUP(HD, {group})", mma);
+        for (int group = 1; group <= DecodeAttentionMmaKernel.MaxGroup; group++) Assert.Contains($"DECODE_ATTENTION_MMA_GROUP(HD, {group})", mma);
         Assert.Equal("decode_attention_mma_hd128_g6", DecodeAttentionMmaKernel.EntryPoint(128, 6));
         Assert.Contains($"constexpr int kKeys = {DecodeAttentionMmaKernel.KeysPerTile};", mma);
         var gemv = KernelSources.Read(KernelSources.Gemv);
@@ -101,13 +95,41 @@ public class KernelSourcesTests
     [Fact]
     public void Shared_headers_are_pasted_where_a_kernel_includes_them()
     {
+        Assert.Equal(["mma.cuh", "online_softmax.cuh", "reductions.cuh", "staged_kv_mma.cuh"], KernelSources.HeaderNames);
+        foreach (var file in KernelSources.FileNames)
+            Assert.DoesNotContain("#include \"", KernelSources.Read(file));
         foreach (var file in new[] { KernelSources.DecodeAttentionMma, KernelSources.PagedPrefillAttention })
         {
             var source = KernelSources.Read(file);
-            Assert.DoesNotContain("#include \"mma_ptx.cuh\"", source);
             Assert.Contains("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32", source);
             Assert.Contains("__device__ __forceinline__ void cp_async_wait_all()", source);
+            Assert.Contains("__device__ __forceinline__ void stage_scores(", source);
         }
-        Assert.DoesNotContain("mma_ptx.cuh", KernelSources.FileNames);
+        foreach (var file in new[] { KernelSources.RmsNormF32, KernelSources.RmsNormResidual, KernelSources.VisionLayerNorm })
+            Assert.Contains("__device__ float block_sum(float v)", KernelSources.Read(file));
+    }
+
+    [Fact]
+    public void A_header_included_twice_is_pasted_once_and_its_own_includes_are_expanded()
+    {
+        // vision_attention.cu includes mma.cuh, and online_softmax.cuh includes it again (and reductions.cuh).
+        var source = KernelSources.Read(KernelSources.VisionAttention);
+        Assert.Single(Occurrences(source, "#define QWENVL_MMA_CUH"));
+        Assert.Single(Occurrences(source, "#define QWENVL_REDUCTIONS_CUH"));
+        Assert.Single(Occurrences(source, "__device__ __forceinline__ float neg_inf()"));
+        Assert.Contains("// mma.cuh: pasted above", source);
+        Assert.True(source.IndexOf("float warp_sum(", StringComparison.Ordinal) < source.IndexOf("void online_softmax_rows(", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_header_is_an_error_listing_the_embedded_ones()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => KernelSources.ExpandIncludes("#include \"nope.cuh\"\n"));
+        Assert.Contains("reductions.cuh", e.Message);
+    }
+
+    private static IEnumerable<int> Occurrences(string text, string value)
+    {
+        for (int at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal)) yield return at;
     }
 }

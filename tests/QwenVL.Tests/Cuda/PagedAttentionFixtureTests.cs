@@ -55,7 +55,7 @@ public class PagedAttentionFixtureTests
     public void The_old_kernels_tiles_follow_its_query_count_and_the_new_ones_cover_64()
     {
         var f = new PagedAttentionFixture(new Random(6), 128, 12, 2, 16, [(0, 11), (3, 64)]);
-        Assert.Equal([0, 0, 0, 5, 0, 10, 1, 0, 1, 5, 1, 10, 1, 15], f.OldTiles()[..14]);
-        Assert.Equal([1, 0, 0, 0], f.NewTiles());
+        Assert.Equal([0, 0, 0, 5, 0, 10, 1, 0, 1, 5, 1, 10, 1, 15], f.CudaCoreTiles()[..14]);
+        Assert.Equal([1, 0, 0, 0], f.TensorCoreTiles());
     }
 }

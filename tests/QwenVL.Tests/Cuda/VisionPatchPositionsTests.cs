@@ -1,6 +1,7 @@
 using QwenVL.Cuda.Vision;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Positions;
 using Xunit;
 
 namespace QwenVL.Tests.Cuda;
@@ -20,7 +21,7 @@ public class VisionPatchPositionsTests
         var (cos, sin) = new VisionRotary(config).Tables(gridH, gridW);
         var positions = new int[2 * n];
         VisionPatchPositions.Fill(1, gridH, gridW, 2, positions);
-        var inverse = VisionPatchPositions.InverseFrequencies(headDim);
+        var inverse = RotaryFrequencies.Vision(headDim);
         Assert.Equal(quarter, inverse.Length);
         for (int p = 0; p < n; p++)
         for (int j = 0; j < half; j++)

@@ -13,7 +13,7 @@ public class ActivationLayoutTests
         var layout = ActivationLayout.Plan(ModelShapes.Qwen2Vl2B, maxTokens: 2048, maxSampleRows: 256, metadataBytes: 1 << 20, workspaceBytes: 32 << 20);
         long t = 2048;
         long expected = t * 1536 * 4 + t * 1536 * 2 + t * 2048 * 4 + 2 * t * 1536 * 2 + t * 17920 * 2 + t * 8960 * 2
-            + 256L * 1536 * 2 + 256L * 151936 * 4 + 256L * 12 * DecodeAttentionKernel.MaxSplits * 130 * 4 + (32 << 20) + (1 << 20);
+            + 256L * 1536 * 2 + 256L * 151936 * 4 + 256L * 12 * DecodeAttentionMmaKernel.MaxSplits * 130 * 4 + (32 << 20) + (1 << 20);
         Assert.InRange(layout.Bytes, expected, expected + 12 * 256);
         Assert.InRange(layout.Bytes / 1e6, 300, 450);
     }
@@ -24,7 +24,7 @@ public class ActivationLayoutTests
         var l = ActivationLayout.Plan(ModelShapes.Tiny, maxTokens: 37, maxSampleRows: 5, metadataBytes: 1000, workspaceBytes: 4096);
         long[] offsets = [l.Residual, l.Normed, l.Qkv, l.Query, l.Attention, l.GateUp, l.Activated, l.FinalRows, l.Logits, l.DecodePartials, l.Workspace, l.Metadata];
         long[] sizes = [37 * 128 * 4, 37 * 128 * 2, 37 * 256 * 4, 37 * 128 * 2, 37 * 128 * 2, 37 * 512 * 2, 37 * 256 * 2, 5 * 128 * 2, 5 * 151936L * 4,
-            DecodeAttentionKernel.PartialsBytes(5, ModelShapes.Tiny.NumHeads, ModelShapes.Tiny.HeadDim), 4096, 1000];
+            DecodeAttentionMmaKernel.PartialsBytes(5, ModelShapes.Tiny.NumHeads, ModelShapes.Tiny.HeadDim), 4096, 1000];
         for (int i = 0; i < offsets.Length; i++)
         {
             Assert.Equal(0, offsets[i] % DeviceArena.DefaultAlignment);

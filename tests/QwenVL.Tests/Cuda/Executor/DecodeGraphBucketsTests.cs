@@ -43,7 +43,7 @@ public class DecodeGraphBucketsTests
     [InlineData(256, 2, 132, 2)]
     [InlineData(512, 2, 132, 1)]
     public void Decode_attention_splits_cover_every_multiprocessor_about_four_times(int sequences, int kvHeads, int sms, int splits) =>
-        Assert.Equal(splits, DecodeAttentionKernel.Splits(sequences, kvHeads, sms));
+        Assert.Equal(splits, DecodeAttentionMmaKernel.Splits(sequences, kvHeads, sms));
 
     [Theory]
     [InlineData(1536, 1)]   // 6 chunks of 16 bytes per lane
@@ -55,5 +55,5 @@ public class DecodeGraphBucketsTests
 
     [Fact]
     public void Decode_attention_has_a_kernel_per_group_size() =>
-        Assert.Equal("decode_attention_hd128_g6", DecodeAttentionKernel.EntryPoint(128, 6));
+        Assert.Equal("decode_attention_mma_hd128_g6", DecodeAttentionMmaKernel.EntryPoint(128, 6));
 }

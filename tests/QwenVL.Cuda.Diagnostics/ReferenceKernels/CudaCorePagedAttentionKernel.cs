@@ -1,14 +1,15 @@
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 
-namespace QwenVL.Cuda.Kernels;
+namespace QwenVL.Cuda.Diagnostics.ReferenceKernels;
 
 /// <summary>
-/// Launches <c>paged_attention_hd64</c> / <c>paged_attention_hd128</c> (paged_attention.cu): causal grouped-query
-/// attention of a varlen batch over the paged KV cache. One block per (query tile, KV head); a tile holds up to
+/// Launches <c>paged_attention_hd64</c> / <c>paged_attention_hd128</c> (ReferenceKernels/paged_attention.cu): causal
+/// grouped-query attention of a varlen batch over the paged KV cache on CUDA cores, the kernel the prefill check times
+/// and compares the tensor-core one with. One block per (query tile, KV head); a tile holds up to
 /// <see cref="TileQueries"/> queries of one sequence, so that tile × group query rows fill the block's 32 rows.
 /// </summary>
-public sealed unsafe class PagedAttentionKernel
+public sealed unsafe class CudaCorePagedAttentionKernel
 {
     /// <summary>Query rows (query × head of a group) one block serves: the kernel's ROWS.</summary>
     public const int RowsPerBlock = 32;
@@ -16,9 +17,9 @@ public sealed unsafe class PagedAttentionKernel
 
     private readonly CudaDriver _driver;
 
-    public PagedAttentionKernel(CudaDriver driver, CudaModuleHandle module, int headDim)
+    public CudaCorePagedAttentionKernel(CudaDriver driver, CudaModuleHandle module, int headDim)
     {
-        if (!IsSupported(headDim)) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "paged attention is built for head dims 64 and 128");
+        if (headDim is not (64 or 128)) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "paged attention is built for head dims 64 and 128");
         _driver = driver;
         HeadDim = headDim;
         Function = driver.GetFunction(module, EntryPoint(headDim));
@@ -27,8 +28,6 @@ public sealed unsafe class PagedAttentionKernel
     public CudaFunction Function { get; }
 
     public int HeadDim { get; }
-
-    public static bool IsSupported(int headDim) => headDim is 64 or 128;
 
     public static string EntryPoint(int headDim) => $"paged_attention_hd{headDim}";
 

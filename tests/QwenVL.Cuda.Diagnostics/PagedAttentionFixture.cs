@@ -1,3 +1,4 @@
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Kernels;
 
 namespace QwenVL.Cuda.Diagnostics;
@@ -100,17 +101,18 @@ internal sealed class PagedAttentionFixture
         return owned;
     }
 
-    /// <summary>The old kernel's work list: tiles of <see cref="PagedAttentionKernel.TileQueries"/> queries, as StepMetadata packs them.</summary>
-    public int[] OldTiles()
+    /// <summary>The CUDA-core reference kernel's work list: tiles of <see cref="CudaCorePagedAttentionKernel.TileQueries"/> queries.</summary>
+    public int[] CudaCoreTiles()
     {
-        int tileQueries = PagedAttentionKernel.TileQueries(Heads, KvHeads);
+        int tileQueries = CudaCorePagedAttentionKernel.TileQueries(Heads, KvHeads);
         var tiles = new List<int>();
         for (int s = 0; s < Shape.Length; s++)
             for (int first = 0; first < Shape[s].Queries; first += tileQueries) tiles.AddRange([s, first]);
         return [.. tiles];
     }
 
-    public int[] NewTiles()
+    /// <summary>The tensor-core kernel's work list, as the executor builds it.</summary>
+    public int[] TensorCoreTiles()
     {
         var tiles = new int[PagedPrefillAttentionKernel.TileInts * PagedPrefillAttentionKernel.TileCount(Sequences)];
         PagedPrefillAttentionKernel.FillTiles(Sequences, tiles);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 using QwenVL.Cuda.Kernels;
@@ -9,7 +10,8 @@ namespace QwenVL.Cuda.Diagnostics;
 /// <summary>
 /// Checks the tensor-core paged prefill attention (paged_prefill_attention.cu) on a real device: on random paged
 /// steps (shuffled blocks, context before the step, query counts that are not multiples of a tile, head dims 64 and
-/// 128, groups of 6 and 2) against the float64 reference and against the CUDA-core kernel (paged_attention.cu); then,
+/// 128, groups of 6 and 2) against the float64 reference and against the CUDA-core reference kernel
+/// (ReferenceKernels/paged_attention.cu); then,
 /// optionally, both kernels' time on 2B-shaped steps. Each check prints PASS or FAIL with its numbers; the last line
 /// is the verdict.
 /// </summary>
@@ -32,7 +34,7 @@ public sealed class PrefillAttentionCheck : IDisposable
     private readonly Random _random;
     private readonly List<string> _summary = [];
     private readonly List<CudaModuleHandle> _modules = [];
-    private readonly Dictionary<int, (PagedPrefillAttentionKernel New, PagedAttentionKernel Old)> _kernels = [];
+    private readonly Dictionary<int, (PagedPrefillAttentionKernel TensorCore, CudaCorePagedAttentionKernel CudaCore)> _kernels = [];
 
     private PrefillAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
     {
@@ -64,11 +66,11 @@ public sealed class PrefillAttentionCheck : IDisposable
     {
         var clock = Stopwatch.StartNew();
         _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
-        Check("compile and load paged_prefill_attention.cu and paged_attention.cu", Compile);
+        Check("compile and load paged_prefill_attention.cu and the CUDA-core paged_attention.cu", Compile);
         if (_checks.AllPassed)
         {
             // (context before the step, queries in the step) per sequence: prefix hits and later chunks (context > 0),
-            // single queries, counts around the 64-query tile and the old kernel's tiles.
+            // single queries, counts around the 64-query tile and the CUDA-core kernel's tiles.
             (int, int)[] mixed = [(0, 100), (37, 64), (130, 1), (0, 200), (300, 77), (16, 63), (5, 129)];
             (int, int)[] small = [(0, 13), (13, 13), (50, 130), (0, 64), (5, 3), (64, 65)];
             Accuracy(128, 12, 2, 16, mixed);
@@ -93,17 +95,16 @@ public sealed class PrefillAttentionCheck : IDisposable
 
     private bool Compile()
     {
-        foreach (var file in new[] { KernelSources.PagedPrefillAttention, KernelSources.PagedAttention })
+        foreach (var compiled in new[] { _compiler.Compile(KernelSources.PagedPrefillAttention), CheckKernelSources.Compile(_compiler, CheckKernelSources.PagedAttention) })
         {
-            var compiled = _compiler.Compile(file);
-            _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}");
+            _log.WriteLine($"  {compiled.FileName}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}");
             if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
             _modules.Add(_driver.LoadModule(compiled.Cubin));
         }
         foreach (var headDim in PagedPrefillAttentionKernel.HeadDims)
         {
             var kernel = new PagedPrefillAttentionKernel(_driver, _modules[0], headDim);
-            _kernels[headDim] = (kernel, new PagedAttentionKernel(_driver, _modules[1], headDim));
+            _kernels[headDim] = (kernel, new CudaCorePagedAttentionKernel(_driver, _modules[1], headDim));
             var f = kernel.Function;
             int local = _driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes);
             _log.WriteLine($"  {f.Name}: {_driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, {local} bytes local"
@@ -120,12 +121,12 @@ public sealed class PrefillAttentionCheck : IDisposable
             var fixture = new PagedAttentionFixture(_random, headDim, heads, kvHeads, blockSize, sequences);
             var expected = fixture.Reference();
             using var run = new DeviceStep(_driver, _stream, fixture);
-            var got = run.Output(_kernels[headDim].New, _timer, time: false).Bits;
-            var old = run.Output(_kernels[headDim].Old, _timer, time: false).Bits;
+            var got = run.Output(_kernels[headDim].TensorCore, _timer, time: false).Bits;
+            var cudaCore = run.Output(_kernels[headDim].CudaCore, _timer, time: false).Bits;
             var owned = fixture.OwnedRows();
             var width = fixture.QueryWidth;
 
-            ErrorAccumulator newVsRef = new(), oldVsRef = new(), newVsOld = new();
+            ErrorAccumulator tensorVsRef = new(), cudaVsRef = new(), tensorVsCuda = new();
             int strayWrites = 0;
             for (int r = 0; r < fixture.Rows; r++)
             for (int c = 0; c < width; c++)
@@ -136,11 +137,11 @@ public sealed class PrefillAttentionCheck : IDisposable
                     if (got[i] != PagedAttentionFixture.NaNBf16) strayWrites++;
                     continue;
                 }
-                newVsRef.Add(BFloat16.ToSingle(got[i]), expected[i]);
-                oldVsRef.Add(BFloat16.ToSingle(old[i]), expected[i]);
-                newVsOld.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(old[i]));
+                tensorVsRef.Add(BFloat16.ToSingle(got[i]), expected[i]);
+                cudaVsRef.Add(BFloat16.ToSingle(cudaCore[i]), expected[i]);
+                tensorVsCuda.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(cudaCore[i]));
             }
-            var (n, o, no) = (newVsRef.Result, oldVsRef.Result, newVsOld.Result);
+            var (n, o, no) = (tensorVsRef.Result, cudaVsRef.Result, tensorVsCuda.Result);
             _log.WriteLine($"  tensor cores vs float64: {n}");
             _log.WriteLine($"  CUDA cores   vs float64: {o}");
             _log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
@@ -155,8 +156,8 @@ public sealed class PrefillAttentionCheck : IDisposable
             const int HeadDim = 128, Heads = 12, KvHeads = 2;
             var fixture = new PagedAttentionFixture(_random, HeadDim, Heads, KvHeads, 16, sequences);
             using var run = new DeviceStep(_driver, _stream, fixture);
-            var (fast, fastMs) = run.Output(_kernels[HeadDim].New, _timer, time: true);
-            var (plain, plainMs) = run.Output(_kernels[HeadDim].Old, _timer, time: true);
+            var (fast, fastMs) = run.Output(_kernels[HeadDim].TensorCore, _timer, time: true);
+            var (plain, plainMs) = run.Output(_kernels[HeadDim].CudaCore, _timer, time: true);
             var owned = fixture.OwnedRows();
             var agreement = new ErrorAccumulator();
             for (int r = 0; r < fixture.Rows; r++)
@@ -193,28 +194,28 @@ public sealed class PrefillAttentionCheck : IDisposable
         private readonly CudaStreamHandle _stream;
         private readonly PagedAttentionFixture _f;
         private readonly DeviceBlock _block;
-        private readonly ulong _q, _k, _v, _out, _sequences, _tables, _newTiles, _oldTiles;
-        private readonly int _newTileCount, _oldTileCount;
+        private readonly ulong _q, _k, _v, _out, _sequences, _tables, _tensorCoreTiles, _cudaCoreTiles;
+        private readonly int _tensorCoreTileCount, _cudaCoreTileCount;
 
         public DeviceStep(CudaDriver driver, CudaStreamHandle stream, PagedAttentionFixture fixture)
         {
             _driver = driver;
             _stream = stream;
             _f = fixture;
-            var newTiles = fixture.NewTiles();
-            var oldTiles = fixture.OldTiles();
-            _newTileCount = newTiles.Length / 2;
-            _oldTileCount = oldTiles.Length / 2;
+            var tensorCoreTiles = fixture.TensorCoreTiles();
+            var cudaCoreTiles = fixture.CudaCoreTiles();
+            _tensorCoreTileCount = tensorCoreTiles.Length / 2;
+            _cudaCoreTileCount = cudaCoreTiles.Length / 2;
             long qBytes = fixture.Query.Length * 2L, cacheBytes = fixture.KeyCache.Length * 2L;
             _block = new DeviceBlock(driver, 2 * qBytes + 2 * cacheBytes
-                + 4L * (fixture.Sequences.Length + fixture.BlockTables.Length + newTiles.Length + oldTiles.Length) + 8 * DeviceArena.DefaultAlignment);
+                + 4L * (fixture.Sequences.Length + fixture.BlockTables.Length + tensorCoreTiles.Length + cudaCoreTiles.Length) + 8 * DeviceArena.DefaultAlignment);
             _q = Upload<ushort>(fixture.Query);
             _k = Upload<ushort>(fixture.KeyCache);
             _v = Upload<ushort>(fixture.ValueCache);
             _sequences = Upload<int>(fixture.Sequences);
             _tables = Upload<int>(fixture.BlockTables);
-            _newTiles = Upload<int>(newTiles);
-            _oldTiles = Upload<int>(oldTiles);
+            _tensorCoreTiles = Upload<int>(tensorCoreTiles);
+            _cudaCoreTiles = Upload<int>(cudaCoreTiles);
             _out = _block.Allocate(qBytes);
         }
 
@@ -226,10 +227,10 @@ public sealed class PrefillAttentionCheck : IDisposable
         }
 
         public (ushort[] Bits, double Milliseconds) Output(PagedPrefillAttentionKernel kernel, EventTimer timer, bool time) =>
-            Output(() => kernel.Launch(_q, _k, _v, _out, _sequences, _tables, _newTiles, _newTileCount, _f.BlockSize, _f.Heads, _f.KvHeads, _stream), timer, time);
+            Output(() => kernel.Launch(_q, _k, _v, _out, _sequences, _tables, _tensorCoreTiles, _tensorCoreTileCount, _f.BlockSize, _f.Heads, _f.KvHeads, _stream), timer, time);
 
-        public (ushort[] Bits, double Milliseconds) Output(PagedAttentionKernel kernel, EventTimer timer, bool time) =>
-            Output(() => kernel.Launch(_q, _k, _v, _out, _sequences, _tables, _oldTiles, _oldTileCount, _f.BlockSize, _f.Heads, _f.KvHeads, _stream), timer, time);
+        public (ushort[] Bits, double Milliseconds) Output(CudaCorePagedAttentionKernel kernel, EventTimer timer, bool time) =>
+            Output(() => kernel.Launch(_q, _k, _v, _out, _sequences, _tables, _cudaCoreTiles, _cudaCoreTileCount, _f.BlockSize, _f.Heads, _f.KvHeads, _stream), timer, time);
 
         private (ushort[] Bits, double Milliseconds) Output(Action launch, EventTimer timer, bool time)
         {

@@ -82,11 +82,11 @@ public sealed partial class DeviceSelfTest : IDisposable
         if (compiler is not null)
         {
             Check($"compile and load {KernelSources.RmsNormResidual}",
-                () => (rmsNorm = new RmsNormResidualKernel(_driver, LoadModule(compiler, KernelSources.RmsNormResidual, modules))) is not null);
+                () => (rmsNorm = new RmsNormResidualKernel(_driver, LoadModule(compiler.Compile(KernelSources.RmsNormResidual), modules))) is not null);
             Check($"compile and load {KernelSources.SiluMul}",
-                () => (siluMul = new SiluMulKernel(_driver, LoadModule(compiler, KernelSources.SiluMul, modules))) is not null);
-            Check($"compile and load {KernelSources.SelfTest}",
-                () => (addScalar = _driver.GetFunction(LoadModule(compiler, KernelSources.SelfTest, modules), "add_scalar_f32")) is not null);
+                () => (siluMul = new SiluMulKernel(_driver, LoadModule(compiler.Compile(KernelSources.SiluMul), modules))) is not null);
+            Check($"compile and load {CheckKernelSources.SelfTest}",
+                () => (addScalar = _driver.GetFunction(LoadModule(CheckKernelSources.Compile(compiler, CheckKernelSources.SelfTest), modules), "add_scalar_f32")) is not null);
         }
         foreach (var f in new[] { rmsNorm?.Function, siluMul?.Function, addScalar })
             if (f is { } function) DescribeFunction(function);
@@ -142,13 +142,12 @@ public sealed partial class DeviceSelfTest : IDisposable
         return compiler;
     }
 
-    private CudaModuleHandle LoadModule(KernelCompiler compiler, string file, List<CudaModuleHandle> modules)
+    private CudaModuleHandle LoadModule(CompiledKernel compiled, List<CudaModuleHandle> modules)
     {
-        var compiled = compiler.Compile(file);
         var clock = Stopwatch.StartNew();
         var module = _driver.LoadModule(compiled.Cubin);
         modules.Add(module);
-        _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"cache miss, compiled in {compiled.CompileMilliseconds:F0} ms")}, "
+        _log.WriteLine($"  {compiled.FileName}: {(compiled.CacheHit ? "cache hit" : $"cache miss, compiled in {compiled.CompileMilliseconds:F0} ms")}, "
             + $"cubin {compiled.Cubin.Length / 1024.0:F1} KiB, loaded in {clock.Elapsed.TotalMilliseconds:F1} ms, key {compiled.CacheKey[..12]}");
         if (compiled.CacheError is not null) _log.WriteLine($"  {compiled.CacheError}");
         if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 using QwenVL.Cuda.Kernels;
@@ -7,10 +8,11 @@ using QwenVL.Cuda.Memory;
 namespace QwenVL.Cuda.Diagnostics;
 
 /// <summary>
-/// Checks the tensor-core decode attention (decode_attention_mma.cu, merged by decode_attention.cu's combine kernel) on
-/// a real device: on random paged decode steps (shuffled blocks of 16, contexts 1, 20, 513 and 3000, batches of 1, 8
-/// and 64, HD 128 with groups of 6 and HD 64 with groups of 2, splits as the executor picks them) against the float64
-/// reference and against decode_attention.cu's kernel on the same inputs; then, optionally, both kernels' time on
+/// Checks the tensor-core decode attention (decode_attention_mma.cu, merged by decode_attention_combine.cu) on a real
+/// device: on random paged decode steps (shuffled blocks of 16, contexts 1, 20, 513 and 3000, batches of 1, 8 and 64,
+/// HD 128 with groups of 6 and HD 64 with groups of 2, splits as the executor picks them) against the float64
+/// reference and against the CUDA-core reference kernel (ReferenceKernels/decode_attention.cu) on the same inputs;
+/// then, optionally, both kernels' time on
 /// 2B-shaped steps with the bandwidth their K and V reads reach. Each check prints PASS or FAIL; the last line is the
 /// verdict.
 /// </summary>
@@ -41,7 +43,7 @@ public sealed class DecodeAttentionCheck : IDisposable
     private readonly Random _random;
     private readonly List<string> _summary = [];
     private readonly List<CudaModuleHandle> _modules = [];
-    private readonly Dictionary<int, (DecodeAttentionMmaKernel New, DecodeAttentionKernel Old)> _kernels = [];
+    private readonly Dictionary<int, (DecodeAttentionMmaKernel TensorCore, CudaCoreDecodeAttentionKernel CudaCore)> _kernels = [];
 
     private DecodeAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
     {
@@ -73,7 +75,7 @@ public sealed class DecodeAttentionCheck : IDisposable
     {
         var clock = Stopwatch.StartNew();
         _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
-        Check("compile and load decode_attention_mma.cu and decode_attention.cu", Compile);
+        Check("compile and load decode_attention_mma.cu, decode_attention_combine.cu and the CUDA-core decode_attention.cu", Compile);
         if (_checks.AllPassed)
         {
             foreach (var (headDim, heads, kvHeads) in new[] { (128, 12, 2), (64, 4, 2) })
@@ -102,25 +104,30 @@ public sealed class DecodeAttentionCheck : IDisposable
 
     private bool Compile()
     {
-        foreach (var file in new[] { KernelSources.DecodeAttentionMma, KernelSources.DecodeAttention })
+        var compiled = new[]
         {
-            var compiled = _compiler.Compile(file);
-            _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}");
-            if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
-            _modules.Add(_driver.LoadModule(compiled.Cubin));
+            _compiler.Compile(KernelSources.DecodeAttentionMma),
+            _compiler.Compile(KernelSources.DecodeAttentionCombine),
+            CheckKernelSources.Compile(_compiler, CheckKernelSources.DecodeAttention),
+        };
+        foreach (var kernel in compiled)
+        {
+            _log.WriteLine($"  {kernel.FileName}: {(kernel.CacheHit ? "cache hit" : $"compiled in {kernel.CompileMilliseconds:F0} ms")}");
+            if (!string.IsNullOrWhiteSpace(kernel.Log)) _log.WriteLine($"  NVRTC log: {kernel.Log}");
+            _modules.Add(_driver.LoadModule(kernel.Cubin));
         }
         foreach (var headDim in new[] { 64, 128 })
         {
-            var kernel = new DecodeAttentionMmaKernel(_driver, _modules[0], _modules[1], headDim);
-            var old = new DecodeAttentionKernel(_driver, _modules[1], headDim);
-            _kernels[headDim] = (kernel, old);
+            var tensorCore = new DecodeAttentionMmaKernel(_driver, _modules[0], _modules[1], headDim);
+            var cudaCore = new CudaCoreDecodeAttentionKernel(_driver, _modules[2], tensorCore, headDim);
+            _kernels[headDim] = (tensorCore, cudaCore);
             foreach (var group in new[] { 2, 6 })
             {
-                var (registers, local) = kernel.Resources(group);
-                var (oldRegisters, oldLocal) = old.Resources(group);
+                var (registers, local) = tensorCore.Resources(group);
+                var (cudaCoreRegisters, cudaCoreLocal) = cudaCore.Resources(group);
                 _log.WriteLine($"  {DecodeAttentionMmaKernel.EntryPoint(headDim, group)}: {registers} registers, {local} bytes local, "
                     + $"{DecodeAttentionMmaKernel.SharedBytesFor(headDim)} bytes dynamic shared; "
-                    + $"{DecodeAttentionKernel.EntryPoint(headDim, group)}: {oldRegisters} registers, {oldLocal} bytes local");
+                    + $"{CudaCoreDecodeAttentionKernel.EntryPoint(headDim, group)}: {cudaCoreRegisters} registers, {cudaCoreLocal} bytes local");
             }
         }
         return true;
@@ -128,20 +135,20 @@ public sealed class DecodeAttentionCheck : IDisposable
 
     private void Accuracy(int headDim, int heads, int kvHeads, int[] contexts, int? splits)
     {
-        int count = splits ?? DecodeAttentionKernel.Splits(contexts.Length, kvHeads, AccuracyMultiprocessors);
+        int count = splits ?? DecodeAttentionMmaKernel.Splits(contexts.Length, kvHeads, AccuracyMultiprocessors);
         var shape = contexts.Length <= 4 ? string.Join(" ", contexts) : $"{contexts.Length} sequences of {string.Join("/", contexts.Distinct())}";
         Check($"accuracy HD {headDim}, {heads} heads / {kvHeads} KV, {count} splits, contexts {shape}", () =>
         {
             var fixture = new PagedAttentionFixture(_random, headDim, heads, kvHeads, BlockSize, [.. contexts.Select(c => (c, 1))]);
             var expected = fixture.Reference();
             using var run = new DeviceStep(_driver, _stream, fixture);
-            var got = run.Output(() => _kernels[headDim].New.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+            var got = run.Output(() => _kernels[headDim].TensorCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
                 contexts.Length, count, BlockSize, heads, kvHeads, _stream));
-            var old = run.Output(() => _kernels[headDim].Old.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+            var cudaCore = run.Output(() => _kernels[headDim].CudaCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
                 contexts.Length, count, BlockSize, heads, kvHeads, _stream));
             var owned = fixture.OwnedRows();
             int width = fixture.QueryWidth, strayWrites = 0;
-            ErrorAccumulator newVsRef = new(), oldVsRef = new(), newVsOld = new();
+            ErrorAccumulator tensorVsRef = new(), cudaVsRef = new(), tensorVsCuda = new();
             for (int r = 0; r < fixture.Rows; r++)
             for (int c = 0; c < width; c++)
             {
@@ -151,11 +158,11 @@ public sealed class DecodeAttentionCheck : IDisposable
                     if (got[i] != PagedAttentionFixture.NaNBf16) strayWrites++;
                     continue;
                 }
-                newVsRef.Add(BFloat16.ToSingle(got[i]), expected[i]);
-                oldVsRef.Add(BFloat16.ToSingle(old[i]), expected[i]);
-                newVsOld.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(old[i]));
+                tensorVsRef.Add(BFloat16.ToSingle(got[i]), expected[i]);
+                cudaVsRef.Add(BFloat16.ToSingle(cudaCore[i]), expected[i]);
+                tensorVsCuda.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(cudaCore[i]));
             }
-            var (n, o, no) = (newVsRef.Result, oldVsRef.Result, newVsOld.Result);
+            var (n, o, no) = (tensorVsRef.Result, cudaVsRef.Result, tensorVsCuda.Result);
             _log.WriteLine($"  tensor cores vs float64: {n}");
             _log.WriteLine($"  CUDA cores   vs float64: {o}");
             _log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
@@ -169,15 +176,15 @@ public sealed class DecodeAttentionCheck : IDisposable
         {
             const int HeadDim = 128, Heads = 12, KvHeads = 2;
             var fixture = new PagedAttentionFixture(_random, HeadDim, Heads, KvHeads, BlockSize, [.. Enumerable.Repeat((context, 1), batch)]);
-            int splits = DecodeAttentionKernel.Splits(batch, KvHeads, _device.MultiprocessorCount);
+            int splits = DecodeAttentionMmaKernel.Splits(batch, KvHeads, _device.MultiprocessorCount);
             using var run = new DeviceStep(_driver, _stream, fixture);
-            void LaunchNew() => _kernels[HeadDim].New.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+            void LaunchTensorCore() => _kernels[HeadDim].TensorCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
                 batch, splits, BlockSize, Heads, KvHeads, _stream);
-            void LaunchOld() => _kernels[HeadDim].Old.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
+            void LaunchCudaCore() => _kernels[HeadDim].CudaCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
                 batch, splits, BlockSize, Heads, KvHeads, _stream);
-            var fast = run.Output(LaunchNew);
-            var plain = run.Output(LaunchOld);
-            double newMs = _timer.MedianMilliseconds(LaunchNew), oldMs = _timer.MedianMilliseconds(LaunchOld);
+            var fast = run.Output(LaunchTensorCore);
+            var plain = run.Output(LaunchCudaCore);
+            double tensorMs = _timer.MedianMilliseconds(LaunchTensorCore), cudaMs = _timer.MedianMilliseconds(LaunchCudaCore);
             var owned = fixture.OwnedRows();
             var agreement = new ErrorAccumulator();
             for (int r = 0; r < fixture.Rows; r++)
@@ -189,8 +196,8 @@ public sealed class DecodeAttentionCheck : IDisposable
                     }
             var stats = agreement.Result;
             double bytes = (double)batch * (context + 1) * KvHeads * HeadDim * sizeof(ushort) * 2; // K and V rows read
-            var line = $"{name} (12 heads / 2 KV, HD 128, {splits} splits): tensor cores {newMs * 1000:F1} us ({bytes / (newMs * 1e-3) / 1e12:F2} TB/s), "
-                + $"CUDA cores {oldMs * 1000:F1} us ({bytes / (oldMs * 1e-3) / 1e12:F2} TB/s), x{oldMs / newMs:F2}; "
+            var line = $"{name} (12 heads / 2 KV, HD 128, {splits} splits): tensor cores {tensorMs * 1000:F1} us ({bytes / (tensorMs * 1e-3) / 1e12:F2} TB/s), "
+                + $"CUDA cores {cudaMs * 1000:F1} us ({bytes / (cudaMs * 1e-3) / 1e12:F2} TB/s), x{cudaMs / tensorMs:F2}; "
                 + $"outputs differ by rel L2 {stats.RelativeL2:E2}";
             _log.WriteLine("  " + line);
             _summary.Add(line);
@@ -221,7 +228,7 @@ public sealed class DecodeAttentionCheck : IDisposable
             _stream = stream;
             _f = fixture;
             long qBytes = fixture.Query.Length * 2L, cacheBytes = fixture.KeyCache.Length * 2L;
-            long partialsBytes = DecodeAttentionKernel.PartialsBytes(fixture.Shape.Length, fixture.Heads, fixture.HeadDim);
+            long partialsBytes = DecodeAttentionMmaKernel.PartialsBytes(fixture.Shape.Length, fixture.Heads, fixture.HeadDim);
             _block = new DeviceBlock(driver, 2 * qBytes + 2 * cacheBytes + partialsBytes
                 + 4L * (fixture.Sequences.Length + fixture.BlockTables.Length) + 8 * DeviceArena.DefaultAlignment);
             Q = Upload<ushort>(fixture.Query);
@@ -259,7 +266,7 @@ public sealed class DecodeAttentionCheck : IDisposable
         public ushort[] Output(Action launch)
         {
             _driver.MemsetD32Async(Out, PoisonBf16Pair, _f.Query.Length / 2, _stream);
-            _driver.MemsetD32Async(Partials, 0x7FC00000, DecodeAttentionKernel.PartialsBytes(_f.Shape.Length, _f.Heads, _f.HeadDim) / 4, _stream);
+            _driver.MemsetD32Async(Partials, 0x7FC00000, DecodeAttentionMmaKernel.PartialsBytes(_f.Shape.Length, _f.Heads, _f.HeadDim) / 4, _stream);
             launch();
             var bits = new ushort[_f.Query.Length];
             DeviceCopy.Download<ushort>(_driver, _stream, bits, Out);

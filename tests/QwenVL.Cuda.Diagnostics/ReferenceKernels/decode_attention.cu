@@ -1,11 +1,12 @@
+// The CUDA-core decode attention the checks time and compare the tensor-core kernel (Cuda/Kernels/
+// decode_attention_mma.cu) against: the same inputs, split rule and partials, merged by the same combine kernel.
 // Decode attention over the paged KV cache (bf16), fp32 arithmetic. One warp per block brings tiles of 32 keys' K
 // and V rows into shared memory with cp.async, two stages, so that the next tile's loads are in flight while this
 // one is computed (decode attention is latency-bound: a load waited for costs far more than its bytes); it scores
-// one key per lane and accumulates V with each lane owning HD / 32 output dims.
-// every sequence of the step has exactly one
-// query (at position ctx), which sees keys 0 .. ctx. Split-K ("flash-decoding"): the keys of one (sequence,
+// one key per lane and accumulates V with each lane owning HD / 32 output dims. Every sequence of the step has
+// exactly one query (at position ctx), which sees keys 0 .. ctx. Split-K ("flash-decoding"): the keys of one (sequence,
 // KV head) are cut into gridDim.z splits so that a short batch still fills the GPU; each split writes a
-// partial (unnormalised output, running max, running sum) and decode_attention_combine merges them. With one
+// partial (unnormalised output, running max, running sum) and decode_attention_combine.cu merges them. With one
 // split the block writes the output itself. The number of splits is fixed at launch (a captured graph keeps
 // it) and each block derives its key range from the sequence's length, so the same launch serves any context.
 //   q    [n, heads * HD] bf16 (rotated)            out [n, heads * HD] bf16
@@ -13,27 +14,12 @@
 //   seqs per sequence: row in the step, query count (1), context length before the step, block table start
 //   partials [sequences, heads, splits, HD + 2] fp32: output sum, then max (base 2) and sum of weights
 #include <cuda_bf16.h>
+#include "reductions.cuh"
 
 namespace {
 
 constexpr int WARPS = 1;       // per block: its K and V tiles are double-buffered in shared memory
 constexpr int KEYS = 32;          // keys per warp tile: one per lane when scoring
-
-__device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
-
-__device__ __forceinline__ float warp_max(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
-    return v;
-}
-
-__device__ __forceinline__ float warp_sum(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    return v;
-}
 
 __device__ __forceinline__ float2 bf16x2_to_float2(unsigned int bits)
 {
@@ -212,26 +198,6 @@ __device__ __forceinline__ void decode_attention(
     }
 }
 
-// One block per (sequence, query head), one thread per dim: merges the splits' partials.
-template <int HD>
-__device__ __forceinline__ void decode_attention_combine(
-    const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs, int heads,
-    int splits)
-{
-    const int head = blockIdx.y, d = threadIdx.x;
-    const float* part = partials + (static_cast<long long>(blockIdx.x) * heads + head) * splits * (HD + 2);
-    float mx = neg_inf();
-    for (int s = 0; s < splits; ++s) mx = fmaxf(mx, part[s * (HD + 2) + HD]);
-    float sum = 0.0f, o = 0.0f;
-    for (int s = 0; s < splits; ++s) {
-        const float* p = part + s * (HD + 2);
-        const float weight = exp2f(p[HD] - mx); // an empty split has max -inf: weight 0
-        sum += p[HD + 1] * weight;
-        o += p[d] * weight;
-    }
-    out[static_cast<long long>(seqs[blockIdx.x].x) * heads * HD + head * HD + d] = __float2bfloat16(o / sum);
-}
-
 } // namespace
 
 #define DECODE_ATTENTION_GROUP(HD, G)                                                                              \
@@ -254,13 +220,7 @@ __device__ __forceinline__ void decode_attention_combine(
     DECODE_ATTENTION_GROUP(HD, 5)                                                                                  \
     DECODE_ATTENTION_GROUP(HD, 6)                                                                                  \
     DECODE_ATTENTION_GROUP(HD, 7)                                                                                  \
-    DECODE_ATTENTION_GROUP(HD, 8)                                                                                  \
-    extern "C" __global__ void __launch_bounds__(HD) decode_attention_combine_hd##HD(                              \
-        const float* __restrict__ partials, __nv_bfloat16* __restrict__ out, const int4* __restrict__ seqs,        \
-        int heads, int splits)                                                                                     \
-    {                                                                                                              \
-        decode_attention_combine<HD>(partials, out, seqs, heads, splits);                                          \
-    }
+    DECODE_ATTENTION_GROUP(HD, 8)
 
 DECODE_ATTENTION_ENTRY(64)
 DECODE_ATTENTION_ENTRY(128)

@@ -1,6 +1,9 @@
 // PTX helpers (sm_80+) shared by the tensor-core attention kernels: shared-memory addresses, cp.async with zero fill,
-// ldmatrix (plain and transposed) and the bf16 m16n8k16 mma. KernelSources pastes this file over a kernel's include
-// line for it (NVRTC sees one source, and the cubin cache key covers the header too).
+// ldmatrix (plain and transposed), the bf16 m16n8k16 mma and the 32-bit views of bf16 pairs its operands are.
+// KernelSources pastes this file over a kernel's include line for it, at file scope after <cuda_bf16.h>.
+// Plain inline functions at file scope (no unnamed namespace), so that one a kernel does not use draws no NVRTC warning.
+#ifndef QWENVL_MMA_CUH
+#define QWENVL_MMA_CUH
 
 __device__ __forceinline__ unsigned smem_address(const void* p)
 {
@@ -56,3 +59,10 @@ __device__ __forceinline__ void mma_bf16(float (&d)[4], const unsigned (&a)[4], 
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
+// Two consecutive bf16 values (4-byte aligned) as one 32-bit mma operand register.
+__device__ __forceinline__ unsigned ld32(const __nv_bfloat16* p) { return *reinterpret_cast<const unsigned*>(p); }
+
+__device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
+
+
+#endif // QWENVL_MMA_CUH

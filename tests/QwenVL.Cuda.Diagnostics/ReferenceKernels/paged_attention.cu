@@ -1,5 +1,7 @@
+// The CUDA-core prefill attention the checks time and compare the tensor-core kernel (Cuda/Kernels/
+// paged_prefill_attention.cu) against: the same inputs and semantics, its own work list.
 // Causal grouped-query attention of a varlen batch over the paged KV cache (bf16), fp32 arithmetic,
-// online softmax over key tiles (FlashAttention's recurrence; CUDA cores for now, no tensor cores).
+// online softmax over key tiles (FlashAttention's recurrence on CUDA cores, no tensor cores).
 //
 // Work item (blockIdx.x) = one tile of up to tile_queries consecutive queries of one sequence;
 // blockIdx.y = one KV head, whose `group` query heads the block serves together, so each K/V tile read
@@ -12,6 +14,7 @@
 // Query i of a sequence sits at absolute position ctx + i and sees keys 0 .. ctx + i (earlier chunks
 // and prefix-cache hits included). scale_log2 = log2(e) / sqrt(HD): scores are kept in base 2.
 #include <cuda_bf16.h>
+#include "reductions.cuh"
 
 namespace {
 
@@ -19,22 +22,6 @@ constexpr int ROWS = 32;          // query rows (query x head) per block
 constexpr int WARPS = 8;
 constexpr int ROWS_PER_WARP = ROWS / WARPS;
 constexpr int KEYS = 32;          // keys per tile: one per lane when scoring
-
-__device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
-
-__device__ __forceinline__ float warp_max(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
-    return v;
-}
-
-__device__ __forceinline__ float warp_sum(float v)
-{
-#pragma unroll
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    return v;
-}
 
 __device__ __forceinline__ float2 bf16x2_to_float2(unsigned int bits)
 {

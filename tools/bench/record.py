@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
-"""Records one device run in bench/results/ and rebuilds bench/RESULTS.md from every recorded run.
+"""Records one device run in Bench/results/ and rebuilds Bench/RESULTS.md from every recorded run.
 
   python3 tools/bench/record.py --ours OURS.json --hf HF.json --name WHAT [--serve SERVE.json] [--note TEXT] [--commit SHA]
 
 OURS.json is `qwenvl bench --workload all --json` output, HF.json is ../shared/gpu/hf_baseline.py's from the same
 device run, SERVE.json is `qwenvl bench serve --json` output against `qwenvl serve` in that run. The run is written
-to bench/results/<date>-<device>-bench-all-<WHAT>.json (and -bench-serve-<WHAT>.json), WHAT a few words, dashed,
+to Bench/results/<date>-<device>-bench-all-<WHAT>.json (and -bench-serve-<WHAT>.json), WHAT a few words, dashed,
 for what the run measured (e.g. tensor-core-decode-attention); each file carries the device name, the commit and the
 command. --commit corrects a commit the app could not know (a build from an uncommitted tree).
 """
 import argparse, json, os, re, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RESULTS = os.path.join(ROOT, "bench", "results")
+RESULTS = os.path.join(ROOT, "Bench", "results")
 WORKLOADS = ["single_image", "batch_image", "batch_text"]
 
 
@@ -110,8 +110,8 @@ def table():
                 "| run | commit | workload | metric | real | simulated | simulated / real | real again (simulated / it) |",
                 "|---|---|---|---|---|---|---|---|"]
         out += ["| " + " | ".join(c) + " |" for c in sim_rows]
-    open(os.path.join(ROOT, "bench", "RESULTS.md"), "w").write("\n".join(out) + "\n")
-    print("wrote bench/RESULTS.md")
+    open(os.path.join(ROOT, "Bench", "RESULTS.md"), "w").write("\n".join(out) + "\n")
+    print("wrote Bench/RESULTS.md")
 
 
 if __name__ == "__main__":

@@ -50,8 +50,8 @@ public sealed record MemoryFigures(
             (footprint?.WeightBytes ?? 0) / Gibi,
             (footprint?.ActivationBytes ?? 0) / Gibi,
             executor.KvCacheBytesPerBlock,
-            status.TotalBlocks,
-            status.PeakBlocksInUse,
+            status.Scheduler.TotalBlocks,
+            status.Scheduler.PeakBlocksInUse,
             used,
             total,
             process.PeakWorkingSet64 / Gibi);

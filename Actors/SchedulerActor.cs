@@ -49,7 +49,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     }
 
     /// <param name="statusLog">where the periodic status line goes (the host's logging); Akka's log when null</param>
-    /// <param name="observer">sees submissions and steps (simulations); none when serving</param>
+    /// <param name="observer">sees submissions and steps (a simulation's <see cref="ReplicaHooks.Observer"/>); none when serving</param>
     public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null, IStepObserver? observer = null) =>
         Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex, statusLog, observer));
 

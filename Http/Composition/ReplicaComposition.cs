@@ -9,8 +9,8 @@ namespace QwenVL.Http.Composition;
 
 /// <summary>
 /// The replica behind the HTTP edge: an actor system (config/akka.hocon, Akka's logs into the host's
-/// logging) running the scheduler with its engine over the model's executor, and the request supervisor;
-/// the edge reaches them through <see cref="ICompletionService"/>.
+/// logging) running one <see cref="Replica"/> over the model's executor, its KV cache sized from the options;
+/// the edge reaches it through <see cref="ICompletionService"/>.
 /// </summary>
 public static partial class ReplicaComposition
 {
@@ -40,13 +40,11 @@ public static partial class ReplicaComposition
                 long tokens = (long)blocks * config.BlockSize;
                 LogKvCache(log, blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);
                 var statusLog = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Engine");
-                var scheduler = system.ActorOf(SchedulerActor.Props(new Runtime.Scheduling.Scheduler(config), EngineActor.Props(model.Executor), 0, statusLog),
-                    "scheduler-0");
-                var requests = system.ActorOf(RequestSupervisor.Props(scheduler, requestServices), "requests-0");
-                registry.Register<SchedulerKey>(scheduler);
-                registry.Register<RequestsKey>(requests);
+                var replica = Replica.Start(system, model.Executor, new ReplicaOptions(config, StatusLog: statusLog), requestServices);
+                registry.Register<SchedulerKey>(replica.Scheduler);
+                registry.Register<RequestsKey>(replica.Requests);
                 if (options.Cluster != null) ClusterComposition.StartActors(system, registry, QwenVL.Cluster.NodeRole.Worker,
-                        provider.GetRequiredService<QwenVL.Cluster.ReplicaDepartures>(), requests, scheduler);
+                        provider.GetRequiredService<QwenVL.Cluster.ReplicaDepartures>(), replica);
             });
         });
         if (options.Cluster != null) return services.AddClusterCompletions(Local);

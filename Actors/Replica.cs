@@ -1,18 +1,28 @@
 using Akka.Actor;
 using Akka.Streams;
 using QwenVL.Runtime.Execution;
-using QwenVL.Runtime.Scheduling;
 
 namespace QwenVL.Actors;
 
-/// <summary>Starts one replica's actors (scheduler with its engine, and the request supervisor) in a system.</summary>
-public static class Replica
+/// <summary>
+/// One replica's actors in a system — the scheduler with its engine over the executor, and the request supervisor —
+/// with the completion service over them. Serving, a cluster worker, the simulator and the tests start a replica here.
+/// </summary>
+/// <param name="Scheduler">the scheduler actor: answers status queries (a cluster worker publishes them as its load)</param>
+/// <param name="Requests">the request supervisor: starts one request actor per request</param>
+public sealed record Replica(IActorRef Scheduler, IActorRef Requests, LocalCompletionService Completions)
 {
-    public static LocalCompletionService Start(ActorSystem system, IModelExecutor executor, SchedulerConfig config, RequestServices services,
-        int index = 0)
+    /// <param name="executor">the model's executor, its KV cache allocated for <see cref="ReplicaOptions.Scheduler"/>'s blocks</param>
+    /// <param name="hooks">a simulation's observer and step durations; none when serving</param>
+    public static Replica Start(ActorSystem system, IModelExecutor executor, ReplicaOptions options, RequestServices services, ReplicaHooks? hooks = null)
     {
-        var scheduler = system.ActorOf(SchedulerActor.Props(new Scheduler(config), EngineActor.Props(executor), index), $"scheduler-{index}");
-        var requests = system.ActorOf(RequestSupervisor.Props(scheduler, services), $"requests-{index}");
-        return new LocalCompletionService(requests, scheduler, system.Materializer());
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(options);
+        hooks ??= ReplicaHooks.None;
+        var policy = new Runtime.Scheduling.Scheduler(options.Scheduler);
+        var scheduler = system.ActorOf(SchedulerActor.Props(policy, EngineActor.Props(executor, hooks), options.Index, options.StatusLog, hooks.Observer),
+            $"scheduler-{options.Index}");
+        var requests = system.ActorOf(RequestSupervisor.Props(scheduler, services), $"requests-{options.Index}");
+        return new Replica(scheduler, requests, new LocalCompletionService(requests, scheduler, system.Materializer()));
     }
 }

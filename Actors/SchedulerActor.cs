@@ -49,7 +49,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     }
 
     /// <param name="statusLog">where the periodic status line goes (the host's logging); Akka's log when null</param>
-    /// <param name="observer">sees submissions and steps (simulations); none when serving</param>
+    /// <param name="observer">sees submissions and steps (a simulation's <see cref="ReplicaHooks.Observer"/>); none when serving</param>
     public static Props Props(Scheduler scheduler, Props engineProps, int replicaIndex = 0, ILogger? statusLog = null, IStepObserver? observer = null) =>
         Akka.Actor.Props.Create(() => new SchedulerActor(scheduler, engineProps, replicaIndex, statusLog, observer));
 
@@ -174,13 +174,10 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
 
     private ReplicaStatus Status()
     {
-        var s = _scheduler.Stats;
         var now = Context.System.Scheduler.Now;
         var activity = new ReplicaActivity(_steps.Steps, _steps.PrefillTokens, _steps.DecodeSequences, _steps.BudgetTokens, _steps.StepSeconds,
             _steps.RecentSteps(), _latencies.TimeToFirstToken.Percentiles(now), _latencies.TimePerOutputToken.Percentiles(now));
-        return new ReplicaStatus(s.Running, s.Waiting, s.KvCacheUsage, s.PrefixCacheQueries, s.PrefixCacheHits,
-            s.PromptTokensComputed, s.GenerationTokens, s.Preemptions, _scheduler.TotalBlockCount, _scheduler.FreeBlockCount,
-            s.PeakBlocksInUse, s.Preempted, activity);
+        return new ReplicaStatus(_scheduler.Stats, activity);
     }
 
     private void LogStatus()

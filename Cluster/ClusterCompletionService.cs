@@ -75,7 +75,7 @@ public sealed class ClusterCompletionService(IActorRef directory, ICompletionSer
         var view = await GetViewAsync(cancellationToken);
         var replicas = view.ServingReplicas.Select(m => m.Load!.Status).ToArray();
         if (replicas.Length == 0) throw new InvalidOperationException("no replica in the cluster is serving");
-        return ClusterTotals.Sum(replicas);
+        return ReplicaStatus.Sum(replicas);
     }
 
     public Task<ClusterView> GetViewAsync(CancellationToken cancellationToken) =>

@@ -99,14 +99,14 @@ public sealed class ReplicaDirectory : ReceiveActor, IWithTimers
             return;
         }
         _replicas[report.Node] = new ReplicaState(report, Sender);
-        _log.Info("Replica {0} is serving ({1} KV blocks)", report.Node, report.Status.TotalBlocks);
+        _log.Info("Replica {0} is serving ({1} KV blocks)", report.Node, report.Status.Scheduler.TotalBlocks);
     }
 
     private object Choose(IReadOnlySet<string> excluded)
     {
         var candidates = _replicas.Values
             .Where(r => IsServing(r) && !excluded.Contains(r.Report.Node))
-            .Select(r => new ReplicaCandidate(r.Report.Node, r.Report.Node == _self, r.InFlight, r.OtherRequests, r.Report.Status.KvCacheUsage));
+            .Select(r => new ReplicaCandidate(r.Report.Node, r.Report.Node == _self, r.InFlight, r.OtherRequests, r.Report.Status.Scheduler.KvCacheUsage));
         if (ReplicaChooser.Choose(candidates) is not { } best)
             return new NoReplicaAvailable(_replicas.Count == 0
                 ? "no replica has joined the cluster yet"
@@ -142,7 +142,7 @@ public sealed class ReplicaDirectory : ReceiveActor, IWithTimers
     /// <summary>One line for the whole cluster every ten seconds while any replica holds requests.</summary>
     private void LogLoad()
     {
-        var serving = _replicas.Values.Where(IsServing).Select(r => r.Report.Status).ToArray();
+        var serving = _replicas.Values.Where(IsServing).Select(r => r.Report.Status.Scheduler).ToArray();
         if (serving.Length == 0 || serving.All(s => s.Running == 0 && s.Waiting == 0)) return;
         if (DateTime.UtcNow - _lastLog < LogInterval) return;
         _lastLog = DateTime.UtcNow;
@@ -163,7 +163,7 @@ public sealed class ReplicaDirectory : ReceiveActor, IWithTimers
         /// <summary>Requests this node routed here that have not ended.</summary>
         public int InFlight { get; set; }
 
-        public int OtherRequests => Math.Max(0, Report.Status.Running + Report.Status.Waiting - _inFlightAtReport);
+        public int OtherRequests => Math.Max(0, Report.Status.Scheduler.Running + Report.Status.Scheduler.Waiting - _inFlightAtReport);
 
         public void Update(ReplicaLoadReport report, IActorRef endpoint) =>
             (Report, Endpoint, ReceivedAt, Unresponsive, _inFlightAtReport) = (report, endpoint, DateTime.UtcNow, false, InFlight);

@@ -23,17 +23,17 @@ public sealed class ReplicaEndpoint : ReceiveActor
     private readonly IMaterializer _materializer;
     private readonly IActorRef _load;
 
-    public ReplicaEndpoint(IActorRef requests, IActorRef scheduler)
+    public ReplicaEndpoint(Replica replica)
     {
-        _requests = requests;
+        _requests = replica.Requests;
         _materializer = Context.Materializer();
-        _load = Context.ActorOf(LoadPublisher.Props(scheduler), "load");
+        _load = Context.ActorOf(LoadPublisher.Props(replica.Scheduler), "load");
         Receive<RouteGenerate>(Start);
         Receive<LocalRequestRouted>(_ => _load.Tell(LoadPublisher.RequestServed.Instance));
     }
 
-    public static Props Props(IActorRef requests, IActorRef scheduler) =>
-        Akka.Actor.Props.Create(() => new ReplicaEndpoint(requests, scheduler));
+    public static Props Props(Replica replica) =>
+        Akka.Actor.Props.Create(() => new ReplicaEndpoint(replica));
 
     private void Start(RouteGenerate message)
     {

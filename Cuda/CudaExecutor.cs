@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using QwenVL.Cuda.Executor;
 using QwenVL.Cuda.Vision;
 using QwenVL.Cuda.Handles;
@@ -21,7 +23,7 @@ namespace QwenVL.Cuda;
 /// Images are encoded by the GPU vision tower and kept on the device until released.
 /// Calls may come from any one thread at a time: each makes the device's context current first.
 /// </summary>
-public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
+public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint, IExecutionDevice, IDeviceMemory
 {
     private readonly CudaDevice _device;
     private readonly CudaDriver _driver;
@@ -40,12 +42,13 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
     private readonly Sampler _sampler;
     private readonly DeviceSampler? _deviceSampler;
 
-    /// <summary>From this many non-greedy rows on, the device sampler is faster than the host's (Cuda/NOTES.md).</summary>
+    /// <summary>From this many non-greedy rows on, the device sampler is faster than the host's (docs/performance.md).</summary>
     private const int DeviceSamplingMinRows = 4;
     private readonly CudaEventHandle _stepStart;
     private readonly CudaEventHandle _stepEnd;
     private readonly Func<ImageKey, DeviceImage> _resolveImage;
     private readonly DecodeGraphBuckets? _graphBuckets;
+    private readonly ILogger _log;
     private DecodeGraphs? _graphs;
     private DeviceMemoryHandle? _kvCache;
     private int _kvBlocks;
@@ -54,6 +57,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
     {
         _device = device;
         _driver = device.Driver;
+        _log = options.Log ?? NullLogger.Instance;
         var c = model.Config.Text;
         if (!PagedPrefillAttentionKernel.IsSupported(c.HeadDim))
             throw new NotSupportedException($"the CUDA executor's attention is built for head dims 64 and 128, not {c.HeadDim}");
@@ -115,6 +119,18 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
 
     public CudaDevice Device => _device;
 
+    public string DeviceKind => "cuda";
+
+    public string DeviceName => _device.Name;
+
+    /// <summary>Free and total bytes of the card's memory now (every process's use included).</summary>
+    public DeviceMemory ReadMemory()
+    {
+        _device.MakeCurrent();
+        var (free, total) = _device.MemoryInfo();
+        return new DeviceMemory(free, total);
+    }
+
     /// <summary>Wall-clock milliseconds the constructor took: kernels, weight upload, buffers, vision weights.</summary>
     public double LoadMilliseconds { get; }
 
@@ -151,7 +167,8 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
 
     /// <summary>
     /// Allocates the KV cache: the blocks that fit in <paramref name="bytes"/> for the scheduler, and one more, the
-    /// scratch block that padded decode rows use; then captures the decode graphs for it, unless eager.
+    /// scratch block that padded decode rows use; then captures the decode graphs for it, unless eager, telling
+    /// <see cref="CudaExecutorOptions.Log"/> as it starts and ends (the capture takes seconds at start-up).
     /// </summary>
     public int AllocateKvCache(long bytes)
     {
@@ -166,7 +183,11 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint
         _kvCache = _driver.Allocate((blocks + 1) * KvCacheBytesPerBlock);
         _kvBlocks = blocks;
         if (_graphBuckets != null)
+        {
+            GraphCaptureLog.Capturing(_log);
             _graphs = DecodeGraphs.Capture(_driver, _stream, _decoder, _metadata, _metadataHost, _graphBuckets, _kvCache.Address, DeviceBlocks, ScratchBlock);
+            if (_graphs.Count > 0) GraphCaptureLog.Captured(_log, _graphs.Count, string.Join(' ', GraphBatchSizes), _graphs.CaptureMilliseconds / 1000);
+        }
         return blocks;
     }
 

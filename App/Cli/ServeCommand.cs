@@ -122,17 +122,18 @@ public static partial class ServeCommand
         var directory = await ModelResolution.ResolveAsync(options.Model, options.Revision, hub, loggerFactory, terminal, stopping);
         var progress = new ProgressBoard();
         await using (ProgressDisplay.Start(progress, loggerFactory.CreateLogger(ProgressDisplay.LoggerName), terminal))
-            return Load(options, directory, progress, logger);
+            return Load(options, directory, progress, logger, loggerFactory.CreateLogger(ReplicaComposition.LoggerName));
     }
 
-    private static LoadedModel Load(ServeOptions options, string directory, ProgressBoard progress, ILogger logger)
+    /// <param name="executorLog">where the executor logs its start-up work</param>
+    private static LoadedModel Load(ServeOptions options, string directory, ProgressBoard progress, ILogger logger, ILogger executorLog)
     {
         var clock = Stopwatch.StartNew();
         LoadedModel model;
         try
         {
             // Named as given (a repo id stays one), not after the snapshot folder.
-            model = LoadedModel.Open(directory, options.MaxModelLen, options.BlockSize, options.Model, progress, ReplicaSettings.Executor(options));
+            model = LoadedModel.Open(directory, options.MaxModelLen, options.BlockSize, options.Model, progress, ReplicaSettings.Executor(options, executorLog));
         }
         catch (Exception e) when (e is CheckpointException or FileNotFoundException or InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException or CudaException)
         {

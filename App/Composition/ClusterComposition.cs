@@ -24,15 +24,13 @@ public static class ClusterComposition
         akka.AddHocon(ActorMaterializer.DefaultConfig(), HoconAddMode.Append);
     }
 
-    /// <summary>Starts the directory, and with a replica (<paramref name="requests"/>, <paramref name="scheduler"/>) its endpoint.</summary>
-    public static void StartActors(ActorSystem system, IActorRegistry registry, NodeRole role, ReplicaDepartures departures,
-        IActorRef? requests = null, IActorRef? scheduler = null)
+    /// <summary>Starts the directory, and with a <paramref name="replica"/> (a worker's) its endpoint.</summary>
+    public static void StartActors(ActorSystem system, IActorRegistry registry, NodeRole role, ReplicaDepartures departures, Replica? replica = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(registry);
         registry.Register<DirectoryKey>(system.ActorOf(ReplicaDirectory.Props(role, departures), ReplicaDirectory.Name));
-        if (requests != null && scheduler != null)
-            registry.Register<EndpointKey>(system.ActorOf(ReplicaEndpoint.Props(requests, scheduler), ReplicaEndpoint.Name));
+        if (replica != null) registry.Register<EndpointKey>(system.ActorOf(ReplicaEndpoint.Props(replica), ReplicaEndpoint.Name));
     }
 
     /// <summary>The edge's completion service (and cluster view) over the directory and, on a worker, the local replica.</summary>

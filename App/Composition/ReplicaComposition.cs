@@ -10,11 +10,14 @@ namespace QwenVL.App.Composition;
 
 /// <summary>
 /// The replica behind the HTTP edge: an actor system (config/akka.hocon, Akka's logs into the host's
-/// logging) running the scheduler with its engine over the model's executor, and the request supervisor;
-/// the edge reaches them through <see cref="ICompletionService"/>.
+/// logging) running one <see cref="Replica"/> over the model's executor, its KV cache sized from the options;
+/// the edge reaches it through <see cref="ICompletionService"/>.
 /// </summary>
 public static partial class ReplicaComposition
 {
+    /// <summary>The logger of the replica's start-up lines; the executor's, handed to it at load, logs under it too.</summary>
+    public const string LoggerName = "QwenVL.Replica";
+
     private sealed class SchedulerKey;
     private sealed class RequestsKey;
 
@@ -32,22 +35,18 @@ public static partial class ReplicaComposition
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
             {
-                var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Replica");
-                if (model.Executor is Cuda.CudaExecutor && !options.EnforceEager) LogCapturing(log);
+                var loggers = provider.GetRequiredService<ILoggerFactory>();
+                // The executor logs its own start-up work here (a GPU captures its decode graphs for the new cache).
                 int blocks = model.Executor.AllocateKvCache(ReplicaSettings.KvCacheBytes(options, model.Executor));
-                if (model.Executor is Cuda.CudaExecutor { GraphBatchSizes.Count: > 0 } cuda)
-                    LogCaptured(log, cuda.GraphBatchSizes.Count, string.Join(' ', cuda.GraphBatchSizes), cuda.GraphCaptureMilliseconds / 1000);
                 var config = ReplicaSettings.Scheduler(options, model.Executor.Spec, blocks);
                 long tokens = (long)blocks * config.BlockSize;
-                LogKvCache(log, blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);
-                var statusLog = provider.GetRequiredService<ILoggerFactory>().CreateLogger("QwenVL.Engine");
-                var scheduler = system.ActorOf(SchedulerActor.Props(new Runtime.Scheduling.Scheduler(config), EngineActor.Props(model.Executor), 0, statusLog),
-                    "scheduler-0");
-                var requests = system.ActorOf(RequestSupervisor.Props(scheduler, requestServices), "requests-0");
-                registry.Register<SchedulerKey>(scheduler);
-                registry.Register<RequestsKey>(requests);
+                LogKvCache(loggers.CreateLogger(LoggerName), blocks, tokens, config.MaxModelLength, (double)tokens / config.MaxModelLength);
+                var replica = Replica.Start(system, model.Executor, new ReplicaOptions(config, StatusLog: loggers.CreateLogger("QwenVL.Engine")),
+                    requestServices);
+                registry.Register<SchedulerKey>(replica.Scheduler);
+                registry.Register<RequestsKey>(replica.Requests);
                 if (options.Cluster != null) ClusterComposition.StartActors(system, registry, QwenVL.Cluster.NodeRole.Worker,
-                        provider.GetRequiredService<QwenVL.Cluster.ReplicaDepartures>(), requests, scheduler);
+                        provider.GetRequiredService<QwenVL.Cluster.ReplicaDepartures>(), replica);
             });
         });
         if (options.Cluster != null) return services.AddClusterCompletions(Local);
@@ -61,12 +60,6 @@ public static partial class ReplicaComposition
                 provider.GetRequiredService<ActorSystem>().Materializer());
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Capturing CUDA graphs for decode steps (--enforce-eager skips this) ...")]
-    private static partial void LogCapturing(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Captured {Count} CUDA graphs in {Seconds:F1} s, for decode batch sizes {Sizes}")]
-    private static partial void LogCaptured(ILogger logger, int count, string sizes, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "KV cache: {Blocks} blocks, {Tokens} tokens; maximum concurrency for {MaxModelLength} tokens per request: {Concurrency:F2}x")]

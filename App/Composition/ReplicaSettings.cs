@@ -1,4 +1,3 @@
-using QwenVL.Cuda;
 using QwenVL.Http.Configuration;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Scheduling;
@@ -24,24 +23,24 @@ public static class ReplicaSettings
         options.MaxWaitingRequests);
 
     /// <summary>
-    /// --kv-cache-memory when given; on a GPU, what --gpu-memory-utilization leaves of the card after the
-    /// weights and activations already taken (as vLLM sizes it); on the CPU, a fixed default.
+    /// --kv-cache-memory when given; on a GPU (an executor with <see cref="IDeviceMemory"/>), what --gpu-memory-utilization
+    /// leaves of the card after the weights and activations already taken (as vLLM sizes it); on the CPU, a fixed default.
     /// </summary>
     public static long KvCacheBytes(ServeOptions options, IModelExecutor executor)
     {
         if (options.KvCacheMemoryBytes is long bytes) return bytes;
-        if (executor is not CudaExecutor cuda) return DefaultCpuKvCacheBytes;
-        cuda.Device.MakeCurrent();
-        var (free, total) = cuda.Device.MemoryInfo();
-        long budget = (long)(total * options.GpuMemoryUtilization) - (total - free);
+        if (executor is not IDeviceMemory device) return DefaultCpuKvCacheBytes;
+        var memory = device.ReadMemory();
+        long budget = (long)(memory.Total * options.GpuMemoryUtilization) - memory.Used;
         if (budget < executor.KvCacheBytesPerBlock)
             throw new InvalidOperationException(
-                $"--gpu-memory-utilization {options.GpuMemoryUtilization} leaves no room for the KV cache: {(total - free) >> 20} MiB of {total >> 20} MiB are already in use");
+                $"--gpu-memory-utilization {options.GpuMemoryUtilization} leaves no room for the KV cache: {memory.Used >> 20} MiB of {memory.Total >> 20} MiB are already in use");
         return budget;
     }
 
     /// <summary>The step limits the executor is built for: the scheduler's.</summary>
-    public static ExecutorChoice Executor(ServeOptions options) =>
+    /// <param name="log">where the executor logs its start-up work (a GPU's graph capture); null: nowhere</param>
+    public static ExecutorChoice Executor(ServeOptions options, ILogger? log = null) =>
         new(options.Device, options.MaxNumBatchedTokens ?? Math.Max(DefaultMaxNumBatchedTokens, options.MaxNumSeqs), options.MaxNumSeqs,
-            EnforceEager: options.EnforceEager);
+            EnforceEager: options.EnforceEager, Log: log);
 }

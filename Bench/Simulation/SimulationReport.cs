@@ -16,7 +16,7 @@ public static class SimulationReport
         BenchReportTable.Write(output, result.Report, Options(workload));
         if (profile != null) output.WriteLine(RequestPathLine(profile, workload));
         var c = result.Composition;
-        var s = result.FinalStatus;
+        var s = result.FinalStatus.Scheduler;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"simulated {result.VirtualSeconds:F2} s in {realTime.TotalSeconds:F2} s: {c.Steps} steps, {c.PrefillTokens} prefill tokens, {c.DecodeTokens} decode tokens, largest step {c.MaxTokensInStep} of {result.Config.MaxNumBatchedTokens} tokens"));
         double hitRate = s.PrefixCacheQueries > 0 ? 100.0 * s.PrefixCacheHits / s.PrefixCacheQueries : 0;

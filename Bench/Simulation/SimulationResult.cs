@@ -53,10 +53,11 @@ public sealed class SimulationResult
         var problems = new List<string>(Violations);
         int unended = Endings.Count(e => e == null);
         if (unended > 0) problems.Add($"{unended} requests never ended");
-        if (FinalStatus.Running != 0 || FinalStatus.Waiting != 0)
-            problems.Add($"the scheduler still holds {FinalStatus.Running} running and {FinalStatus.Waiting} waiting sequences");
-        if (FinalStatus.FreeBlocks != FinalStatus.TotalBlocks)
-            problems.Add($"{FinalStatus.TotalBlocks - FinalStatus.FreeBlocks} of {FinalStatus.TotalBlocks} KV blocks did not return to the pool");
+        var s = FinalStatus.Scheduler;
+        if (s.Running != 0 || s.Waiting != 0)
+            problems.Add($"the scheduler still holds {s.Running} running and {s.Waiting} waiting sequences");
+        if (s.FreeBlocks != s.TotalBlocks)
+            problems.Add($"{s.TotalBlocks - s.FreeBlocks} of {s.TotalBlocks} KV blocks did not return to the pool");
         return problems;
     }
 

@@ -29,6 +29,7 @@ public sealed class SimulationRunner
         """);
 
     private readonly IModelExecutor _executor;
+    private readonly IModelledStepDuration _durations;
     private readonly RequestServices _services;
     private readonly SchedulerConfig _config;
     private readonly Func<SimulatedArrival, TimeSpan> _preparation;
@@ -37,7 +38,8 @@ public sealed class SimulationRunner
     /// <param name="preparation">how long a request takes to reach the service after it arrives; null: no time</param>
     public SimulationRunner(IModelExecutor executor, RequestServices services, SchedulerConfig config, Func<SimulatedArrival, TimeSpan>? preparation = null)
     {
-        if (executor is not IModelledStepDuration) throw new ArgumentException("the simulation needs an executor whose step durations are modelled", nameof(executor));
+        _durations = executor as IModelledStepDuration
+            ?? throw new ArgumentException("the simulation needs an executor whose step durations are modelled", nameof(executor));
         _executor = executor;
         _services = services;
         _config = config;
@@ -51,12 +53,10 @@ public sealed class SimulationRunner
         var akkaConfig = VirtualTime.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"))));
         using var system = ActorSystem.Create("simulation", akkaConfig);
         var clock = (TestScheduler)system.Scheduler;
-        var scheduler = system.ActorOf(SchedulerActor.Props(new Scheduler(_config), EngineActor.Props(_executor, observer), observer: observer), "scheduler");
-        var requests = system.ActorOf(RequestSupervisor.Props(scheduler, _services), "requests");
-        var service = new LocalCompletionService(requests, scheduler, system.Materializer());
-        var driver = new Driver(clock, observer, service, arrivals, _preparation, cancellationToken);
+        var replica = Replica.Start(system, _executor, new ReplicaOptions(_config), _services, new ReplicaHooks(observer, _durations));
+        var driver = new Driver(clock, observer, replica.Completions, arrivals, _preparation, cancellationToken);
         var (start, end) = await driver.RunAsync();
-        var status = await scheduler.Ask<ReplicaStatus>(GetReplicaStatus.Instance, TimeSpan.FromSeconds(10), cancellationToken);
+        var status = await replica.Scheduler.Ask<ReplicaStatus>(GetReplicaStatus.Instance, TimeSpan.FromSeconds(10), cancellationToken);
         await system.Terminate();
         return new SimulationResult(arrivals, observer, driver.Endings, start, end, status, _config);
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using QwenVL.Actors;
-using QwenVL.Cuda;
 using QwenVL.Runtime.Execution;
 
 namespace QwenVL.Bench.Workloads;
@@ -39,19 +38,18 @@ public sealed record MemoryFigures(
         ArgumentNullException.ThrowIfNull(status);
         var footprint = executor as IMemoryFootprint;
         double? used = null, total = null;
-        if (executor is CudaExecutor cuda)
+        if (executor is IDeviceMemory device)
         {
-            cuda.Device.MakeCurrent();
-            var (free, all) = cuda.Device.MemoryInfo();
-            (used, total) = ((all - free) / Gibi, all / Gibi);
+            var memory = device.ReadMemory();
+            (used, total) = (memory.Used / Gibi, memory.Total / Gibi);
         }
         using var process = Process.GetCurrentProcess();
         return new MemoryFigures(
             (footprint?.WeightBytes ?? 0) / Gibi,
             (footprint?.ActivationBytes ?? 0) / Gibi,
             executor.KvCacheBytesPerBlock,
-            status.TotalBlocks,
-            status.PeakBlocksInUse,
+            status.Scheduler.TotalBlocks,
+            status.Scheduler.PeakBlocksInUse,
             used,
             total,
             process.PeakWorkingSet64 / Gibi);

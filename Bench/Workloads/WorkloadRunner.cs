@@ -26,7 +26,7 @@ public static class WorkloadRunner
             if (timing.NewTokens != workload.NewTokensPerRequest)
                 throw new BenchRunException($"{request.RequestId} generated {timing.NewTokens} tokens, not {workload.NewTokensPerRequest}");
         }
-        return WorkloadResult.From(timings, workload.NewTokensPerRequest, after.Preemptions - before.Preemptions);
+        return WorkloadResult.From(timings, workload.NewTokensPerRequest, after.Scheduler.Preemptions - before.Scheduler.Preemptions);
     }
 
     private static async Task<RequestTiming> RunOneAsync(ICompletionService service, GenerateRequest request, long start, CancellationToken cancellationToken)

@@ -39,7 +39,7 @@ public static class WireTypes
         typeof(GenerateRequest), typeof(ChatPrompt), typeof(TextPrompt), typeof(TokenPrompt),
         typeof(ChatMessage), typeof(TextPart), typeof(ImagePart), typeof(ImageInput),
         typeof(SamplingParams), typeof(SampledToken), typeof(TopLogprob),
-        typeof(FinishReason), typeof(FailureKind), typeof(ReplicaStatus),
+        typeof(FinishReason), typeof(FailureKind), typeof(ReplicaStatus), typeof(SchedulerStats),
         typeof(ReplicaActivity), typeof(LatencyPercentiles), typeof(StepBudgetUse),
     ];
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace QwenVL.Cuda.Executor;
 
 /// <summary>How a <see cref="CudaExecutor"/> is sized and where it runs.</summary>
@@ -14,6 +16,7 @@ namespace QwenVL.Cuda.Executor;
 /// <param name="EnforceEager">no CUDA graphs: every step is launched kernel by kernel (vLLM's --enforce-eager)</param>
 /// <param name="SmallStepGemv">steps of at most 4 tokens use gemv.cu instead of cuBLASLt (false: cuBLASLt always)</param>
 /// <param name="MaxGraphBatchSize">largest decode batch with a captured graph; null: the step's sequence limit, at most 256</param>
+/// <param name="Log">where the executor tells of its start-up work (capturing the decode graphs); null: nowhere</param>
 public sealed record CudaExecutorOptions(
     int BlockSize = 16,
     int? MaxModelLength = null,
@@ -28,4 +31,5 @@ public sealed record CudaExecutorOptions(
     bool SampleOnDevice = true,
     bool EnforceEager = false,
     int? MaxGraphBatchSize = null,
-    bool SmallStepGemv = true);
+    bool SmallStepGemv = true,
+    ILogger? Log = null);

@@ -52,10 +52,13 @@ public static class ClusterApi
             .Select(m => new ClusterMemberDto(m.Node, m.Roles, m.Status, m.Reachable, m.Serving, m.Load is { } l ? Load(l.Status, l.Served) : null))
             .ToArray();
         var serving = view.ServingReplicas.Select(m => m.Load!.Status).ToArray();
-        var totals = serving.Length > 0 ? Load(ClusterTotals.Sum(serving), view.ServingReplicas.Sum(m => m.Load!.Served)) : null;
+        var totals = serving.Length > 0 ? Load(ReplicaStatus.Sum(serving), view.ServingReplicas.Sum(m => m.Load!.Served)) : null;
         return new ClusterResponse("cluster", view.SelfNode, view.SelfRole, members, totals);
     }
 
-    private static ReplicaLoadDto Load(ReplicaStatus s, long? served) =>
-        new(s.Running, s.Waiting, s.KvCacheUsage, s.TotalBlocks, s.FreeBlocks, s.PromptTokens, s.GenerationTokens, served);
+    private static ReplicaLoadDto Load(ReplicaStatus status, long? served)
+    {
+        var s = status.Scheduler;
+        return new(s.Running, s.Waiting, s.KvCacheUsage, s.TotalBlocks, s.FreeBlocks, s.PromptTokensComputed, s.GenerationTokens, served);
+    }
 }

@@ -6,6 +6,7 @@ using QwenVL.Cluster;
 using QwenVL.Http.Configuration;
 using QwenVL.Http.Metrics;
 using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Scheduling;
 
 namespace QwenVL.Http.Apis;
 
@@ -34,7 +35,7 @@ public static partial class MetricsApi
         ArgumentNullException.ThrowIfNull(model);
         var writer = PrometheusTextWriter.WithModelName(model.PrimaryName);
         var status = completions == null ? null : await ReadAsync(completions.GetStatusAsync, logger, cancellationToken);
-        if (status != null) WriteReplica(writer, status);
+        if (status != null) WriteReplica(writer, status.Scheduler);
         if (membership != null && await ReadAsync(membership.GetViewAsync, logger, cancellationToken) is { } view) ClusterMetrics.Write(writer, view);
         WriteEdge(writer, metrics);
         return TypedResults.Text(writer.ToString(), PrometheusTextWriter.ContentType);
@@ -57,12 +58,12 @@ public static partial class MetricsApi
         }
     }
 
-    private static void WriteReplica(PrometheusTextWriter w, ReplicaStatus s)
+    private static void WriteReplica(PrometheusTextWriter w, SchedulerStats s)
     {
         w.Gauge("vllm:num_requests_running", "Number of requests in model execution batches.", s.Running);
         w.Gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", s.Waiting);
         w.Gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", s.KvCacheUsage);
-        w.Counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.", s.PromptTokens);
+        w.Counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.", s.PromptTokensComputed);
         w.Counter("vllm:generation_tokens_total", "Number of generation tokens processed.", s.GenerationTokens);
         w.Counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", s.PrefixCacheQueries);
         w.Counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", s.PrefixCacheHits);

@@ -27,17 +27,19 @@ public static class LiveInterval
             stepSeconds = now.StepSeconds - then.StepSeconds;
         }
         bool timed = before != null && seconds > 0;
-        long queries = before == null ? 0 : after.PrefixCacheQueries - before.PrefixCacheQueries;
-        long hits = before == null ? 0 : after.PrefixCacheHits - before.PrefixCacheHits;
+        var a = after.Scheduler;
+        var b = before?.Scheduler;
+        long queries = b == null ? 0 : a.PrefixCacheQueries - b.PrefixCacheQueries;
+        long hits = b == null ? 0 : a.PrefixCacheHits - b.PrefixCacheHits;
         return new LiveReplica(
             name, steps, prefill, decodes,
             Ratio(prefill, steps), Ratio(decodes, steps), Ratio(prefill, budget), Ratio(decodes, budget),
             timed ? Math.Min(1, stepSeconds / seconds) : 0,
             now?.RecentSteps.Select(s => new LiveStep(s.PrefillTokens, s.DecodeSequences, s.Budget)).ToArray() ?? [],
-            after.Running, after.Waiting, after.Preempted, before == null ? 0 : after.Preemptions - before.Preemptions,
-            after.KvCacheUsage, Ratio(hits, queries),
-            timed ? (after.PromptTokens - before!.PromptTokens) / seconds : 0,
-            timed ? (after.GenerationTokens - before!.GenerationTokens) / seconds : 0,
+            a.Running, a.Waiting, a.Preempted, b == null ? 0 : a.Preemptions - b.Preemptions,
+            a.KvCacheUsage, Ratio(hits, queries),
+            timed ? (a.PromptTokensComputed - b!.PromptTokensComputed) / seconds : 0,
+            timed ? (a.GenerationTokens - b!.GenerationTokens) / seconds : 0,
             Milliseconds(now?.TimeToFirstToken), Milliseconds(now?.TimePerOutputToken));
     }
 

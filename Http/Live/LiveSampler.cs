@@ -10,6 +10,9 @@ namespace QwenVL.Http.Live;
 /// </summary>
 public sealed class LiveSampler(string model)
 {
+    /// <summary>The name of the line that adds up every replica (<see cref="ReplicaStatus.Sum"/>).</summary>
+    public const string TotalsName = "total";
+
     private Dictionary<string, ReplicaStatus> _previous = new(StringComparer.Ordinal);
     private DateTimeOffset? _previousTime;
 
@@ -30,8 +33,8 @@ public sealed class LiveSampler(string model)
             (befores[i], afters[i]) = (before ?? after, after);
         }
         var totals = replicas.Count == 0
-            ? LiveInterval.Empty(LiveTotals.Name)
-            : LiveInterval.Between(LiveTotals.Name, _previousTime == null ? null : LiveTotals.Sum(befores), LiveTotals.Sum(afters), seconds);
+            ? LiveInterval.Empty(TotalsName)
+            : LiveInterval.Between(TotalsName, _previousTime == null ? null : ReplicaStatus.Sum(befores), ReplicaStatus.Sum(afters), seconds);
         if (replicas.Count > 1) totals = totals with { Busy = lines.Average(l => l.Busy), TtftMs = null, TpotMs = null };
         _previous = replicas.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         _previousTime = now;
@@ -40,5 +43,5 @@ public sealed class LiveSampler(string model)
 
     /// <summary>Counters that went back: the replica started again (or another took its name).</summary>
     private static bool Restarted(ReplicaStatus before, ReplicaStatus after) =>
-        after.GenerationTokens < before.GenerationTokens || (after.Activity?.Steps ?? 0) < (before.Activity?.Steps ?? 0);
+        after.Scheduler.GenerationTokens < before.Scheduler.GenerationTokens || (after.Activity?.Steps ?? 0) < (before.Activity?.Steps ?? 0);
 }

@@ -18,14 +18,14 @@ public static class ClusterMetrics
         w.Gauge("qwenvl:replica_serving", "1 when requests are routed to the replica (up, reachable, reporting).", "replica",
             replicas.Select(m => KeyValuePair.Create(m.Node, m.Serving ? 1.0 : 0.0)));
         w.Gauge("qwenvl:replica_requests_running", "Requests in the replica's batch, as it last reported.", "replica",
-            replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Status.Running)));
+            replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Status.Scheduler.Running)));
         w.Gauge("qwenvl:replica_requests_waiting", "Requests waiting for the replica's batch, as it last reported.", "replica",
-            replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Status.Waiting)));
+            replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Status.Scheduler.Waiting)));
         w.Gauge("qwenvl:replica_kv_cache_usage_perc", "The replica's KV-cache usage. 1 means 100 percent usage.", "replica",
-            replicas.Select(m => KeyValuePair.Create(m.Node, m.Load!.Status.KvCacheUsage)));
+            replicas.Select(m => KeyValuePair.Create(m.Node, m.Load!.Status.Scheduler.KvCacheUsage)));
         w.Counter("qwenvl:replica_requests_routed_total", "Requests the replica took through the cluster's routing.", "replica",
             replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Served)));
         w.Counter("qwenvl:replica_generation_tokens_total", "Generation tokens the replica produced.", "replica",
-            replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Status.GenerationTokens)));
+            replicas.Select(m => KeyValuePair.Create(m.Node, (double)m.Load!.Status.Scheduler.GenerationTokens)));
     }
 }

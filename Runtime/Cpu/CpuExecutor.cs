@@ -11,7 +11,7 @@ namespace QwenVL.Runtime.Cpu;
 /// The float32 reference executor: every other executor is tested against it, and it keeps the
 /// whole pipeline (paged KV, chunked prefill, batching, sampling) running where there is no GPU.
 /// </summary>
-public sealed class CpuExecutor : IModelExecutor, IMemoryFootprint
+public sealed class CpuExecutor : IModelExecutor, IMemoryFootprint, IExecutionDevice
 {
     public const int DefaultBlockSize = 16;
 
@@ -27,6 +27,13 @@ public sealed class CpuExecutor : IModelExecutor, IMemoryFootprint
 
     /// <summary>0: each step allocates its activations on the managed heap and drops them (the working set shows them).</summary>
     public long ActivationBytes => 0;
+
+    public string DeviceKind => "cpu";
+
+    public string DeviceName => ProcessorName.Describe();
+
+    /// <summary>None: the CPU runs every step as it comes.</summary>
+    public IReadOnlyList<int> GraphBatchSizes => [];
 
     public CpuKvCache Cache => _cache ?? throw new InvalidOperationException("AllocateKvCache has not been called");
 

@@ -1,9 +1,9 @@
 namespace QwenVL.Runtime.Execution;
 
 /// <summary>
-/// An executor whose steps take modelled time rather than the time they really ran: a simulation's engine reads
-/// <see cref="LastStepDuration"/> after each <see cref="IModelExecutor.Execute"/> and lets that much virtual time pass.
-/// Kept apart from <see cref="IModelExecutor"/> because real executors take the time they take.
+/// Steps that take modelled time rather than the time they really ran: a simulation hands one to its replica, whose
+/// engine reads <see cref="LastStepDuration"/> after each <see cref="IModelExecutor.Execute"/> and lets that much virtual
+/// time pass. Kept apart from <see cref="IModelExecutor"/> because real executors take the time they take.
 /// </summary>
 public interface IModelledStepDuration
 {

@@ -52,7 +52,7 @@ public sealed class Scheduler
 
     public SchedulerStats Stats => new(_running.Count, _waiting.Count, _preemptions,
         1.0 - (double)_blocks.FreeCount / _blocks.TotalCount, _prefixQueries, _prefixHits, _promptTokens, _generationTokens, _steps,
-        _peakBlocksInUse, _preemptedWaiting);
+        _peakBlocksInUse, _preemptedWaiting, _blocks.TotalCount, _blocks.FreeCount);
 
     /// <summary>The sequence's status, or null once it has finished (or was never added).</summary>
     public SequenceStatus? StatusOf(SequenceId id) => _live.TryGetValue(id, out var s) ? s.Status : null;

@@ -9,6 +9,8 @@ namespace QwenVL.Runtime.Scheduling;
 /// <param name="GenerationTokens">tokens sampled</param>
 /// <param name="PeakBlocksInUse">the most blocks sequences held at once since start (cached free blocks not counted)</param>
 /// <param name="Preempted">waiting sequences that were preempted and wait to be recomputed (counted in <paramref name="Waiting"/> too)</param>
+/// <param name="TotalBlocks">KV blocks the scheduler hands out</param>
+/// <param name="FreeBlocks">of those, blocks no sequence holds (evictable cached blocks included)</param>
 public sealed record SchedulerStats(
     int Running,
     int Waiting,
@@ -20,7 +22,9 @@ public sealed record SchedulerStats(
     long GenerationTokens,
     long Steps,
     int PeakBlocksInUse,
-    int Preempted)
+    int Preempted,
+    int TotalBlocks,
+    int FreeBlocks)
 {
     public double PrefixCacheHitRate => PrefixCacheQueries == 0 ? 0 : (double)PrefixCacheHits / PrefixCacheQueries;
 }

@@ -31,7 +31,7 @@ public sealed class ReplicaHarness : IDisposable
         var services = new RequestServices(new PromptPreparer(SharedTokenizer.Instance, _images, dir.Config), SharedTokenizer.Instance,
             [151645, 151643], MaxModelLength: 4096, new SequenceIdSource(), RequestTimeout: requestTimeout);
         var config = new SchedulerConfig(blocks, Executor.Spec.BlockSize, 4096, maxNumSeqs, maxNumBatchedTokens, prefixCaching, maxWaiting);
-        Service = Replica.Start(system, Executor, config, services);
+        Service = Replica.Start(system, Executor, new ReplicaOptions(config), services).Completions;
     }
 
     public static GenerateRequest Chat(string text, SamplingParams sampling, string id = "test") =>

@@ -107,11 +107,11 @@ public class ReplicaTests() : TestKit(ActorTestConfig.Hocon)
 
     private static async Task AssertAllBlocksFree(ReplicaHarness replica)
     {
-        ReplicaStatus status = await replica.Service.GetStatusAsync(default);
+        var status = (await replica.Service.GetStatusAsync(default)).Scheduler;
         for (int i = 0; i < 50 && (status.FreeBlocks != status.TotalBlocks || status.Running + status.Waiting > 0); i++)
         {
             await Task.Delay(20);
-            status = await replica.Service.GetStatusAsync(default);
+            status = (await replica.Service.GetStatusAsync(default)).Scheduler;
         }
         Assert.Equal(status.TotalBlocks, status.FreeBlocks);
         Assert.Equal(0, status.Running + status.Waiting);

@@ -75,7 +75,7 @@ public class SchedulerActorTests() : TestKit(ActorTestConfig.Hocon)
         var failed = ExpectMsg<SequencesFailed>();
         Assert.Equal([new SequenceId(1)], failed.Ids);
         scheduler.Tell(GetReplicaStatus.Instance);
-        var status = ExpectMsg<ReplicaStatus>();
+        var status = ExpectMsg<ReplicaStatus>().Scheduler;
         Assert.Equal(32, status.TotalBlocks);
         Assert.Equal(32, status.FreeBlocks);
     }
@@ -93,7 +93,7 @@ public class SchedulerActorTests() : TestKit(ActorTestConfig.Hocon)
         AwaitAssert(() =>
         {
             scheduler.Tell(GetReplicaStatus.Instance);
-            var status = ExpectMsg<ReplicaStatus>();
+            var status = ExpectMsg<ReplicaStatus>().Scheduler;
             Assert.Equal(status.TotalBlocks, status.FreeBlocks);
             Assert.Equal(0, status.Running);
         });

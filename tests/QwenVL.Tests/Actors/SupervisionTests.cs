@@ -23,7 +23,7 @@ public class SupervisionTests() : TestKit(ActorTestConfig.Hocon)
         }
         var after = await replica.RunAsync(ReplicaHarness.Chat("three", sampling));
         Assert.IsType<CompletionFinished>(after.Last);
-        var status = await replica.Service.GetStatusAsync(default);
+        var status = (await replica.Service.GetStatusAsync(default)).Scheduler;
         Assert.Equal(status.TotalBlocks, status.FreeBlocks);
     }
 
@@ -44,7 +44,7 @@ public class SupervisionTests() : TestKit(ActorTestConfig.Hocon)
         var sampling = new SamplingParams { Temperature = 0.8, MaxTokens = 16, Seed = 3 };
         var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => replica.RunAsync(ReplicaHarness.Chat($"burst request number {i}", sampling))));
         Assert.All(results, r => Assert.IsType<CompletionFinished>(r.Last));
-        var status = await replica.Service.GetStatusAsync(default);
+        var status = (await replica.Service.GetStatusAsync(default)).Scheduler;
         Assert.Equal(status.TotalBlocks, status.FreeBlocks);
         Assert.True(status.Preemptions > 0, "the small pool should have forced preemption");
     }
@@ -55,8 +55,8 @@ public class SupervisionTests() : TestKit(ActorTestConfig.Hocon)
         using var replica = new ReplicaHarness(Sys, requestTimeout: TimeSpan.FromMilliseconds(300));
         var result = await replica.RunAsync(ReplicaHarness.Chat("never ends", new SamplingParams { Temperature = 0, MaxTokens = 3000, IgnoreEos = true }));
         Assert.Equal(FailureKind.Timeout, Assert.IsType<CompletionFailed>(result.Last).Kind);
-        for (int i = 0; i < 50 && (await replica.Service.GetStatusAsync(default)).Running > 0; i++) await Task.Delay(20);
-        var status = await replica.Service.GetStatusAsync(default);
+        for (int i = 0; i < 50 && (await replica.Service.GetStatusAsync(default)).Scheduler.Running > 0; i++) await Task.Delay(20);
+        var status = (await replica.Service.GetStatusAsync(default)).Scheduler;
         Assert.Equal(status.TotalBlocks, status.FreeBlocks);
     }
 }

@@ -55,8 +55,9 @@ public static class WireSamples
     public static GenerateRequest TokenRequest => new("cmpl-tokens", new TokenPrompt([151644, 872, 198]), new SamplingParams());
 
     public static ReplicaStatus Status => new(
-        Running: 3, Waiting: 1, KvCacheUsage: 0.375, PrefixCacheQueries: 1200, PrefixCacheHits: 640, PromptTokens: 98_304,
-        GenerationTokens: 20_480, Preemptions: 2, TotalBlocks: 4096, FreeBlocks: 2560, PeakBlocksInUse: 1900, Preempted: 1,
+        new SchedulerStats(Running: 3, Waiting: 1, Preemptions: 2, KvCacheUsage: 0.375, PrefixCacheQueries: 1200, PrefixCacheHits: 640,
+            PromptTokensComputed: 98_304, GenerationTokens: 20_480, Steps: 812, PeakBlocksInUse: 1900, Preempted: 1, TotalBlocks: 4096,
+            FreeBlocks: 2560),
         Activity: new ReplicaActivity(Steps: 812, PrefillTokens: 98_000, DecodeSequences: 20_400, BudgetTokens: 812 * 2048, StepSeconds: 12.5,
             RecentSteps: [new StepBudgetUse(2000, 48, 2048), new StepBudgetUse(0, 51, 2048)],
             TimeToFirstToken: new LatencyPercentiles(40, 0.051, 0.12, 0.3), TimePerOutputToken: new LatencyPercentiles(12, 0.0031, 0.004, 0.0052)));

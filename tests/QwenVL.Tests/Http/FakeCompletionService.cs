@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using QwenVL.Actors;
 using QwenVL.Actors.Messages;
+using QwenVL.Runtime.Scheduling;
 
 namespace QwenVL.Tests.Http;
 
@@ -21,9 +22,9 @@ public sealed class FakeCompletionService(FakeCompletionService.Script script) :
     /// <summary>Completes when the stream of any request is disposed.</summary>
     public TaskCompletionSource Disposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ReplicaStatus Status { get; set; } = new(Running: 3, Waiting: 2, KvCacheUsage: 0.25, PrefixCacheQueries: 100, PrefixCacheHits: 40,
-        PromptTokens: 1234, GenerationTokens: 567, Preemptions: 1, TotalBlocks: 64, FreeBlocks: 48,
-        PeakBlocksInUse: 20);
+    public ReplicaStatus Status { get; set; } = new(new SchedulerStats(Running: 3, Waiting: 2, Preemptions: 1, KvCacheUsage: 0.25,
+        PrefixCacheQueries: 100, PrefixCacheHits: 40, PromptTokensComputed: 1234, GenerationTokens: 567, Steps: 0, PeakBlocksInUse: 20,
+        Preempted: 0, TotalBlocks: 64, FreeBlocks: 48));
 
     /// <summary>When set, GetStatusAsync throws it (a replica that does not answer).</summary>
     public Exception? StatusFailure { get; set; }

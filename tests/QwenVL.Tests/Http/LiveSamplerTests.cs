@@ -13,7 +13,8 @@ public class LiveSamplerTests
     private static ReplicaStatus Status(long steps, long prefill, long decodes, long promptTokens, long generated, double stepSeconds = 0,
         long queries = 0, long hits = 0, long preemptions = 0, int running = 0, int waiting = 0, int preempted = 0, double kv = 0,
         int blocks = 100, LatencyPercentiles? ttft = null) =>
-        new(running, waiting, kv, queries, hits, promptTokens, generated, preemptions, blocks, blocks - (int)(kv * blocks), 0, preempted,
+        new(new SchedulerStats(running, waiting, preemptions, kv, queries, hits, promptTokens, generated, steps, 0, preempted, blocks,
+                blocks - (int)(kv * blocks)),
             new ReplicaActivity(steps, prefill, decodes, steps * 64, stepSeconds, [new StepBudgetUse(60, 4, 64)],
                 ttft ?? LatencyPercentiles.None, LatencyPercentiles.None));
 

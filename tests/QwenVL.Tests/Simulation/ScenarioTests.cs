@@ -75,7 +75,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         var (result, _) = await ScenarioHarness.RunAsync(workload, new SimulationSettings(KvCacheBlocks: 64), output);
         AssertInvariants(result);
         Assert.Equal(40, result.Report.Completed);
-        Assert.True(result.FinalStatus.Preemptions > 0, "the cache never ran out, so nothing was preempted");
+        Assert.True(result.FinalStatus.Scheduler.Preemptions > 0, "the cache never ran out, so nothing was preempted");
         Assert.All(result.Run.Outcomes, o => Assert.InRange(o.OutputTokens, 160, 200));
     }
 
@@ -88,7 +88,7 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         };
         var (result, _) = await ScenarioHarness.RunAsync(workload, new SimulationSettings(), output);
         AssertInvariants(result);
-        var s = result.FinalStatus;
+        var s = result.FinalStatus.Scheduler;
         double hitRate = (double)s.PrefixCacheHits / s.PrefixCacheQueries;
         Assert.True(hitRate > 0.6, $"prefix cache hit rate {hitRate:P1} for prompts that share 512 of ~600 tokens");
         var (withoutCache, _) = await ScenarioHarness.RunAsync(workload, new SimulationSettings(EnablePrefixCaching: false), output);

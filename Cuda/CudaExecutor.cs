@@ -42,7 +42,7 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint, IExe
     private readonly Sampler _sampler;
     private readonly DeviceSampler? _deviceSampler;
 
-    /// <summary>From this many non-greedy rows on, the device sampler is faster than the host's (docs/performance.md).</summary>
+    /// <summary>From this many non-greedy rows on, the device sampler is faster than the host's (the GPU `sampling` check times both).</summary>
     private const int DeviceSamplingMinRows = 4;
     private readonly CudaEventHandle _stepStart;
     private readonly CudaEventHandle _stepEnd;

@@ -25,7 +25,7 @@ test:
 	node --test --test-reporter=spec tests/web/*.test.mjs
 	CONFIG=$(CONFIG) bash tests/node/run.sh
 	CONFIG=$(CONFIG) bash tests/browser/run.sh
-	bash tools/cuda/check_kernels.sh
+	bash tools/cuda/check_kernels.sh && bash tools/cuda/check_kernels.sh --self-test
 
 # Reruns the browser tests and copies their screenshots to docs/images/ (the README's pictures of the pages).
 docs-images: build

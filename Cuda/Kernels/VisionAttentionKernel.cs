@@ -5,10 +5,10 @@ namespace QwenVL.Cuda.Kernels;
 
 /// <summary>
 /// Launches the vision tower's attention within segments (vision_attention.cu) for one head dimension: the tensor-core
-/// kernel <c>vision_attention_hdN</c> (mma.sync, flash-attention-2 style), or <c>vision_attention_simple_hdN</c>, its
-/// plain fp32 check. Both read q, k, v from the qkv rows and take the work list <see cref="Vision.AttentionTiles"/> builds.
+/// kernel <c>vision_attention_hdN</c> (mma.sync, flash-attention-2 style). It reads q, k, v from the qkv rows and takes
+/// the work list <see cref="Vision.AttentionTiles"/> builds.
 /// </summary>
-public sealed unsafe class VisionAttentionKernel
+public sealed unsafe class VisionAttentionKernel : Vision.IVisionAttention
 {
     /// <summary>Queries per block, and keys per step of the tensor-core kernel (kQueries, kKeys in the source).</summary>
     public const int Tile = 64;
@@ -23,7 +23,6 @@ public sealed unsafe class VisionAttentionKernel
         _driver = driver;
         HeadDim = headDim;
         Fast = driver.GetFunction(module, $"vision_attention_hd{headDim}");
-        Simple = driver.GetFunction(module, $"vision_attention_simple_hd{headDim}");
         SharedBytes = SharedBytesFor(headDim);
         driver.SetFunctionAttribute(Fast, FunctionAttribute.MaxDynamicSharedSizeBytes, SharedBytes);
     }
@@ -37,8 +36,6 @@ public sealed unsafe class VisionAttentionKernel
 
     public CudaFunction Fast { get; }
 
-    public CudaFunction Simple { get; }
-
     /// <summary>Dynamic shared memory of one block of the tensor-core kernel.</summary>
     public int SharedBytes { get; }
 
@@ -48,10 +45,7 @@ public sealed unsafe class VisionAttentionKernel
     /// <summary>log2(e)/√headDim: the kernels work in powers of two.</summary>
     public static float ScaleLog2(int headDim) => (float)(1.0 / Math.Sqrt(headDim) / Math.Log(2.0));
 
-    /// <param name="qkv">bf16 rows of [q | k | v], each <paramref name="width"/> = heads·HeadDim wide.</param>
-    /// <param name="output">bf16 rows of <paramref name="width"/>.</param>
-    /// <param name="tiles">int32 (first query, segment start, segment end) per tile.</param>
-    public void Launch(ulong qkv, ulong output, ulong tiles, int tileCount, int heads, bool simple, CudaStreamHandle stream)
+    public void Launch(ulong qkv, ulong output, ulong tiles, int tileCount, int heads, CudaStreamHandle stream)
     {
         if (tileCount == 0) return;
         int width = heads * HeadDim;
@@ -63,7 +57,6 @@ public sealed unsafe class VisionAttentionKernel
         args[3] = &width;
         args[4] = &scale;
         var grid = new Dim3((uint)tileCount, (uint)heads);
-        if (simple) _driver.Launch(Simple, grid, new Dim3(Threads), 0, stream, args);
-        else _driver.Launch(Fast, grid, new Dim3(Threads), (uint)SharedBytes, stream, args);
+        _driver.Launch(Fast, grid, new Dim3(Threads), (uint)SharedBytes, stream, args);
     }
 }

@@ -10,8 +10,7 @@
 // vision_attention_hdN: 4 warps, 16 queries each, flash-attention-2 style on the tensor cores (mma.sync m16n8k16,
 // bf16 operands, fp32 accumulate): Q, the scores, the probabilities and the output stay in registers; K and Vᵀ
 // tiles of 64 keys pass through shared memory (Layout; AttentionKernel.SharedBytesFor on the host computes the same).
-// vision_attention_simple_hdN: one warp per query, the keys spread over the lanes; plain fp32 arithmetic.
-// Slow; it is the check for the first one.
+// The checks compare it with a plain fp32 kernel of their own (tests/QwenVL.Cuda.Diagnostics/ReferenceKernels).
 #include <cuda_bf16.h>
 #include "reductions.cuh"
 #include "mma.cuh"
@@ -213,60 +212,6 @@ __device__ __forceinline__ void attend(
     }
 }
 
-template <int HD>
-__device__ __forceinline__ void attend_simple(
-    const bf16* __restrict__ qkv, bf16* __restrict__ out, const int* __restrict__ tiles, int width, float scale_log2)
-{
-    const int warp = threadIdx.x >> 5;
-    const int lane = threadIdx.x & 31;
-    const int q_start = tiles[3 * blockIdx.x];
-    const int seg_start = tiles[3 * blockIdx.x + 1];
-    const int seg_end = tiles[3 * blockIdx.x + 2];
-    const int q_count = min(kQueries, seg_end - q_start);
-    const int head = blockIdx.y;
-    const long long stride = 3LL * width;
-
-    for (int qi = warp; qi < q_count; qi += kWarps) {
-        const bf16* q_row = qkv + (q_start + qi) * stride + head * HD;
-        float q[HD];
-        float acc[HD];
-#pragma unroll
-        for (int d = 0; d < HD; ++d) {
-            q[d] = __bfloat162float(q_row[d]);
-            acc[d] = 0.0f;
-        }
-        float m = neg_inf();
-        float l = 0.0f;
-        for (int j = seg_start + lane; j < seg_end; j += 32) {
-            const bf16* k_row = qkv + j * stride + width + head * HD;
-            const bf16* v_row = k_row + width;
-            float s = 0.0f;
-#pragma unroll
-            for (int d = 0; d < HD; ++d) s += q[d] * __bfloat162float(k_row[d]);
-            s *= scale_log2;
-            const float m_new = fmaxf(m, s);
-            const float alpha = exp2f(m - m_new);
-            const float p = exp2f(s - m_new);
-            l = l * alpha + p;
-#pragma unroll
-            for (int d = 0; d < HD; ++d) acc[d] = acc[d] * alpha + p * __bfloat162float(v_row[d]);
-            m = m_new;
-        }
-        // Merge the lanes' partial softmaxes; a lane that saw no key has m = -inf and weighs 0.
-        const float mx = warp_max(m);
-        const float f = exp2f(m - mx);
-        l = warp_sum(l * f);
-#pragma unroll
-        for (int d = 0; d < HD; ++d) acc[d] = warp_sum(acc[d] * f);
-        if (lane == 0) {
-            bf16* o_row = out + static_cast<long long>(q_start + qi) * width + head * HD;
-            const float inv = 1.0f / l;
-#pragma unroll
-            for (int d = 0; d < HD; ++d) o_row[d] = __float2bfloat16(acc[d] * inv);
-        }
-    }
-}
-
 } // namespace
 
 #define VISION_ATTENTION(HD)                                                                                    \
@@ -274,11 +219,6 @@ __device__ __forceinline__ void attend_simple(
         const bf16* __restrict__ qkv, bf16* __restrict__ out, const int* __restrict__ tiles, int width, float scale_log2) \
     {                                                                                                           \
         attend<HD>(qkv, out, tiles, width, scale_log2);                                                         \
-    }                                                                                                           \
-    extern "C" __global__ void __launch_bounds__(kThreads) vision_attention_simple_hd##HD(                      \
-        const bf16* __restrict__ qkv, bf16* __restrict__ out, const int* __restrict__ tiles, int width, float scale_log2) \
-    {                                                                                                           \
-        attend_simple<HD>(qkv, out, tiles, width, scale_log2);                                                  \
     }
 
 VISION_ATTENTION(32)

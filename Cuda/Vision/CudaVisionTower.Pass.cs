@@ -37,7 +37,7 @@ public sealed unsafe partial class CudaVisionTower
             Mark(VisionStage.Rotary);
             _rotary.Launch(wide, w.QkvBias, block + (ulong)_layout.Positions, _weights.InverseFrequency, n, e, _attention.HeadDim, _stream);
             Mark(VisionStage.Attention);
-            _attention.Launch(wide, normed, block + (ulong)_layout.Tiles, tileCount, c.NumHeads, UseSimpleAttention, _stream);
+            (AttentionOverride ?? _attention).Launch(wide, normed, block + (ulong)_layout.Tiles, tileCount, c.NumHeads, _stream);
             Mark(VisionStage.Matmul);
             gemms.Proj.Run(normed, w.Proj, delta, workspace, workspaceBytes, _stream);
             Mark(VisionStage.LayerNorm);

@@ -118,8 +118,11 @@ public sealed unsafe partial class CudaVisionTower : IDisposable
 
     public long ActivationBytes => _activations.Bytes;
 
-    /// <summary>Runs the blocks' attention with the plain fp32 kernel instead of the tensor-core one (for checks).</summary>
-    internal bool UseSimpleAttention { get; set; }
+    /// <summary>When set, the blocks' attention runs this kernel instead of the tensor-core one (checks compare the two).</summary>
+    internal IVisionAttention? AttentionOverride { get; set; }
+
+    /// <summary>The head dimension the blocks' attention is launched for.</summary>
+    internal int AttentionHeadDim => _attention.HeadDim;
 
     /// <summary>When set, each encode records events between its stages here (for checks).</summary>
     internal VisionStageProfile? Profile { get; set; }

@@ -12,6 +12,7 @@ public static class CheckKernelSources
 {
     public const string PagedAttention = "ReferenceKernels/paged_attention.cu";
     public const string DecodeAttention = "ReferenceKernels/decode_attention.cu";
+    public const string VisionAttentionSimple = "ReferenceKernels/vision_attention_simple.cu";
     public const string SelfTest = "SelfTestKernels/selftest.cu";
 
     /// <summary>The embedded sources, as "folder/file".</summary>

@@ -1,3 +1,4 @@
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Kernels;
 using QwenVL.Cuda.Memory;
 using QwenVL.Cuda.Vision;
@@ -28,6 +29,7 @@ public sealed partial class VisionTowerCheck
 
         using var module = _driver.LoadModule(_compiler.Compile(KernelSources.VisionAttention).Cubin);
         var kernel = new VisionAttentionKernel(_driver, module, headDim);
+        using var reference = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, headDim);
         using var block = new DeviceBlock(_driver, qkv.Length * 2L + n * width * 2L + tiles.Length * 4L + 3 * DeviceArena.DefaultAlignment);
         var dQkv = block.Allocate(qkv.Length * 2L);
         var dOut = block.Allocate(n * width * 2L);
@@ -36,16 +38,16 @@ public sealed partial class VisionTowerCheck
         DeviceCopy.Upload<int>(_driver, _stream, dTiles, tiles);
 
         var ok = true;
-        foreach (var simple in new[] { false, true })
+        foreach (var (label, attention) in new (string, IVisionAttention)[] { ("tensor-core", kernel), ("plain fp32", reference) })
         {
             _driver.MemsetD32Async(dOut, PoisonBf16Pair, n * width / 2, _stream);
-            kernel.Launch(dQkv, dOut, dTiles, tileCount, heads, simple, _stream);
+            attention.Launch(dQkv, dOut, dTiles, tileCount, heads, _stream);
             var got = new ushort[n * width];
             DeviceCopy.Download<ushort>(_driver, _stream, got, dOut);
             var errors = new ErrorAccumulator();
             for (int i = 0; i < got.Length; i++) errors.Add(BFloat16.ToSingle(got[i]), expected[i]);
             var stats = errors.Result;
-            _log.WriteLine($"  {(simple ? "plain fp32" : "tensor-core")} kernel, {tileCount} tiles: {stats}");
+            _log.WriteLine($"  {label} kernel, {tileCount} tiles: {stats}");
             ok &= stats.NonFinite == 0 && stats.RelativeL2 < 1e-2;
         }
         return ok;
@@ -94,6 +96,7 @@ public sealed partial class VisionTowerCheck
         int tileCount = AttentionTiles.FillForFrames(1, patches, tiles);
         using var module = _driver.LoadModule(_compiler.Compile(KernelSources.VisionAttention).Cubin);
         var kernel = new VisionAttentionKernel(_driver, module, headDim);
+        using var reference = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, headDim);
         using var block = new DeviceBlock(_driver, patches * 4L * width * 2 + tiles.Length * 4L + 3 * DeviceArena.DefaultAlignment);
         var dQkv = block.Allocate(patches * 3L * width * 2);
         var dOut = block.Allocate(patches * (long)width * 2);
@@ -101,8 +104,8 @@ public sealed partial class VisionTowerCheck
         DeviceCopy.Upload<ushort>(_driver, _stream, dQkv, HostReference.RandomBf16(_random, patches * 3 * width, -2f, 2f));
         DeviceCopy.Upload<int>(_driver, _stream, dTiles, tiles);
         double flops = 4.0 * patches * patches * width;
-        var fast = _timer.MedianMilliseconds(() => kernel.Launch(dQkv, dOut, dTiles, tileCount, heads, simple: false, _stream));
-        var plain = _timer.MedianMilliseconds(() => kernel.Launch(dQkv, dOut, dTiles, tileCount, heads, simple: true, _stream), warmups: 1, repeats: 5);
+        var fast = _timer.MedianMilliseconds(() => kernel.Launch(dQkv, dOut, dTiles, tileCount, heads, _stream));
+        var plain = _timer.MedianMilliseconds(() => reference.Launch(dQkv, dOut, dTiles, tileCount, heads, _stream), warmups: 1, repeats: 5);
         var line = $"attention, {patches} patches x {heads} heads of {headDim}: tensor cores {fast * 1000:F0} us ({flops / (fast * 1e-3) / 1e12:F1} TFLOP/s), "
             + $"plain fp32 {plain * 1000:F0} us ({flops / (plain * 1e-3) / 1e12:F1} TFLOP/s)";
         _log.WriteLine("  " + line);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Vision;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Cpu;
@@ -87,9 +88,13 @@ public sealed partial class VisionTowerCheck
         double pixelError = pixels.Length == referencePixels.Length ? pixels.Zip(referencePixels).Max(p => Math.Abs(p.First - p.Second)) : double.NaN;
 
         var gpu = c.Patches.SelectMany(tower.EncodeToHost).ToArray();
-        tower.UseSimpleAttention = true;
-        var gpuPlain = c.Patches.SelectMany(tower.EncodeToHost).ToArray();
-        tower.UseSimpleAttention = false;
+        float[] gpuPlain;
+        using (var plain = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, tower.AttentionHeadDim))
+        {
+            tower.AttentionOverride = plain;
+            gpuPlain = c.Patches.SelectMany(tower.EncodeToHost).ToArray();
+            tower.AttentionOverride = null;
+        }
         var host = c.Patches.SelectMany(cpu.Encode).ToArray();
         var hf = Floats(reference, c.Name + ".image_embeds");
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QwenVL.Cuda.Memory;
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Vision;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Model;
@@ -51,9 +52,13 @@ public sealed partial class VisionTowerCheck
             for (int i = 0; i < queued; i++) tower.Encode(big, output.Address);
         }, warmups: 1, repeats: 5) / queued;
         double flops = tower.Flops(big);
-        tower.UseSimpleAttention = true;
-        var msPlain = _timer.MedianMilliseconds(() => tower.Encode(big, output.Address), warmups: 1, repeats: 3);
-        tower.UseSimpleAttention = false;
+        double msPlain;
+        using (var plain = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, tower.AttentionHeadDim))
+        {
+            tower.AttentionOverride = plain;
+            msPlain = _timer.MedianMilliseconds(() => tower.Encode(big, output.Address), warmups: 1, repeats: 3);
+            tower.AttentionOverride = null;
+        }
         var timing = $"2B shapes, 448x448 image ({big.PatchCount} patches -> {tokens} tokens): {ms:F2} ms per image (device time, warm, median of 15), "
             + $"{walls[walls.Length / 2]:F2} ms host wall with sync; {msQueued:F2} ms per image with {queued} queued back to back "
             + $"({flops / 1e9:F0} GFLOP -> {flops / (msQueued * 1e-3) / 1e12:F0} TFLOP/s); "

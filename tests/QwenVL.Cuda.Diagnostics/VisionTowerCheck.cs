@@ -87,7 +87,7 @@ public sealed partial class VisionTowerCheck : IDisposable
                 if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
                 if (file == KernelSources.VisionAttention)
                 {
-                    foreach (var name in new[] { "vision_attention_hd80", "vision_attention_simple_hd80", "vision_attention_hd32" })
+                    foreach (var name in new[] { "vision_attention_hd80", "vision_attention_hd32" })
                         Describe(_driver.GetFunction(module, name));
                 }
                 return true;

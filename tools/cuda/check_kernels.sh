@@ -40,34 +40,36 @@ ensure_clang() {
   echo "check_kernels: clang-16 installed in $((SECONDS - start)) s" >&2
 }
 
-# Writes to stdout the source NVRTC gets for kernel file $1: what KernelSources.Read does (a line that is exactly
-# `#include "NAME.cuh"`, after dropping a trailing CR, is replaced by NAME.cuh from the kernel's folder; other lines,
-# an indented include included, are left for the compiler), plus #line markers. Fails when a header is missing, as
-# KernelSources.Read throws then.
+# Writes to stdout the source NVRTC gets for kernel file $1: what KernelSources.ExpandIncludes does (a line that is
+# exactly `#include "NAME.cuh"`, after dropping a trailing CR, is replaced by Cuda/Kernels/include/NAME.cuh, whose own
+# includes are expanded the same way, each header once; other lines, an indented include included, are left for the
+# compiler), plus #line markers. Fails when a header is missing, as KernelSources.Read throws then.
 splice() {
-  local file=$1 dir shown
-  dir=$(dirname "$file")
-  shown=${file#"$repo"/}
-  awk -v dir="$dir" -v shown="$shown" '
-    BEGIN { print "#line 1 \"" shown "\"" }
-    {
-      line = $0
-      sub(/\r$/, "", line)
-      if (line ~ /^#include "/ && line ~ /\.cuh"$/) {
-        name = substr(line, 11, length(line) - 11)
-        header = dir "/" name
-        if ((getline probe < header) < 0) { print "no kernel header " name " beside " shown > "/dev/stderr"; exit 3 }
-        close(header)
-        print "#line 1 \"" dir_shown(shown) name "\""
-        while ((getline h < header) > 0) print h
-        close(header)
-        print "#line " (NR + 1) " \"" shown "\""
-      } else {
-        print $0
-      }
-    }
-    function dir_shown(path) { return match(path, /.*\//) ? substr(path, 1, RLENGTH) : "" }
-  ' "$file"
+  python3 - "$1" "$repo" <<'PY'
+import os, sys
+file, repo = sys.argv[1], sys.argv[2]
+include_dir = os.path.join(repo, "Cuda", "Kernels", "include")
+shown = lambda path: os.path.relpath(path, repo)
+pasted = set()
+def expand(path):
+    out = [f'#line 1 "{shown(path)}"']
+    for number, raw in enumerate(open(path, encoding="utf-8").read().split("\n"), start=1):
+        line = raw.rstrip("\r")
+        if line.startswith('#include "') and line.endswith('.cuh"'):
+            name = line[len('#include "'):-1]
+            header = os.path.join(include_dir, name)
+            if name not in pasted:
+                if not os.path.isfile(header):
+                    sys.stderr.write(f"no kernel header {name} in {shown(include_dir)} (included by {shown(path)})\n")
+                    sys.exit(3)
+                pasted.add(name)
+                out.extend(expand(header))
+            out.append(f'#line {number + 1} "{shown(path)}"')
+        else:
+            out.append(raw)
+    return out
+print("\n".join(expand(file)))
+PY
 }
 
 # Checks one kernel file; prints its OK/FAIL line (and first errors); returns 0 when it passes.
@@ -103,9 +105,11 @@ check_file() {
   return $status
 }
 
-# Every translation unit NVRTC compiles: the csproj embeds Kernels/*.cu (not recursive) and KernelSources lists them.
+# Every translation unit NVRTC compiles: the server's (Cuda/Kernels/*.cu, embedded and listed by KernelSources) and
+# the GPU checks' own (tests/QwenVL.Cuda.Diagnostics: reference and self-test kernels, which include the same headers).
 all_kernels() {
-  find "$repo/Cuda/Kernels" -maxdepth 1 -name '*.cu' | sort
+  { find "$repo/Cuda/Kernels" -maxdepth 1 -name '*.cu'
+    find "$repo/tests/QwenVL.Cuda.Diagnostics" -path '*/bin' -prune -o -path '*/obj' -prune -o -name '*.cu' -print; } | sort
 }
 
 check_all() {
@@ -124,11 +128,12 @@ self_test() {
   local tmp kernels source header ok=1 out
   tmp=$(mktemp -d)
   kernels="$tmp/Cuda/Kernels"
-  mkdir -p "$kernels"
-  cp "$repo"/Cuda/Kernels/*.cu "$repo"/Cuda/Kernels/*.cuh "$kernels"/
+  mkdir -p "$kernels/include"
+  cp "$repo"/Cuda/Kernels/*.cu "$kernels"/
+  cp "$repo"/Cuda/Kernels/include/*.cuh "$kernels/include"/
 
-  # 1. A helper both pasted into a kernel and included from its header: paste the header's text above its include
-  #    line, so every helper in it is defined twice.
+  # 1. A helper both pasted into a kernel and included from its header: paste the header's text, without its include
+  #    guard, above its include line, so every helper in it is defined twice.
   source=$(grep -l -E '^#include ".+\.cuh"' "$kernels"/*.cu | head -n 1)
   if [ -z "$source" ]; then
     echo "self-test: no kernel includes a .cuh header to paste; cannot build the duplicate-definition case"
@@ -136,8 +141,11 @@ self_test() {
     return 1
   fi
   header=$(grep -m 1 -o -E '^#include ".+\.cuh"' "$source" | sed -E 's/^#include "(.+)"$/\1/')
-  awk -v header="$kernels/$header" -v inc="#include \"$header\"" '
-    $0 == inc && !done { while ((getline h < header) > 0) print h; close(header); done = 1 }
+  awk -v header="$kernels/include/$header" -v inc="#include \"$header\"" '
+    $0 == inc && !done {
+      while ((getline h < header) > 0) if (h !~ /^#(ifndef|define|endif)/) print h
+      close(header); done = 1
+    }
     { print }
   ' "$source" > "$kernels/selftest_duplicate_helper.cu"
 

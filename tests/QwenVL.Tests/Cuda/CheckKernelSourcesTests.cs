@@ -10,7 +10,8 @@ public class CheckKernelSourcesTests
     [Fact]
     public void The_checks_kernels_are_embedded_beside_them_with_their_entry_points()
     {
-        Assert.Equal([CheckKernelSources.DecodeAttention, CheckKernelSources.PagedAttention, CheckKernelSources.SelfTest], CheckKernelSources.Names);
+        Assert.Equal([CheckKernelSources.DecodeAttention, CheckKernelSources.PagedAttention, CheckKernelSources.VisionAttentionSimple, CheckKernelSources.SelfTest],
+            CheckKernelSources.Names);
         Assert.Contains("extern \"C\" __global__ void add_scalar_f32(", CheckKernelSources.Read(CheckKernelSources.SelfTest));
         var attention = CheckKernelSources.Read(CheckKernelSources.PagedAttention);
         Assert.Contains("PAGED_ATTENTION_ENTRY(64)", attention);

@@ -1,3 +1,5 @@
+using QwenVL.Cuda.Diagnostics;
+using QwenVL.Cuda.Diagnostics.ReferenceKernels;
 using QwenVL.Cuda.Kernels;
 using QwenVL.Tests.Checkpoint;
 using Xunit;
@@ -50,7 +52,11 @@ public class KernelSourcesTests
         var attention = KernelSources.Read(KernelSources.VisionAttention);
         foreach (var headDim in VisionAttentionKernel.HeadDims) Assert.Contains($"VISION_ATTENTION({headDim})", attention);
         Assert.Contains("vision_attention_hd##HD(", attention);
-        Assert.Contains("vision_attention_simple_hd##HD(", attention);
+        Assert.DoesNotContain("vision_attention_simple", attention);
+        var reference = CheckKernelSources.Read(CheckKernelSources.VisionAttentionSimple);
+        foreach (var headDim in VisionAttentionKernel.HeadDims) Assert.Contains($"VISION_ATTENTION_SIMPLE({headDim})", reference);
+        Assert.Contains("vision_attention_simple_hd##HD(", reference);
+        Assert.Equal("vision_attention_simple_hd80", CudaCoreVisionAttentionKernel.EntryPoint(80));
     }
 
     [Theory]

@@ -71,7 +71,7 @@ public class GenerateImageCommandTests(ITestOutputHelper output)
         int code = await CommandLine.RunAsync(["generate", "--model", FixturePaths.TinyModel, "--request", "-", "--max-model-len", "40"],
             new StringReader(RequestBody(chat)), new StringWriter(), stderr);
         Assert.Equal(2, code);
-        Assert.Contains($"{chat.InputIds.Length} tokens", stderr.ToString());
+        Assert.Contains($"your request has {chat.InputIds.Length} input tokens", stderr.ToString());
         Assert.Contains("maximum context length is 40", stderr.ToString());
     }
 }

@@ -72,7 +72,8 @@ public sealed class RequestActor : ReceiveActor, IWithTimers
     private void Deliver(IReadOnlyList<CompletionEvent> events)
     {
         foreach (var e in events) Emit(e);
-        if (_choices!.StoppedByText.Count > 0) _scheduler.Tell(new AbortSequences(_choices.TakeStoppedByText()));
+        var stopped = _choices!.TakeStoppedByText();
+        if (stopped.Count > 0) _scheduler.Tell(new AbortSequences(stopped));
         if (_choices.AllFinished) End(_choices.Summary());
     }
 

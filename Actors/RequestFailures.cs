@@ -1,4 +1,5 @@
 using QwenVL.Actors.Messages;
+using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Vision;
 
@@ -16,24 +17,15 @@ internal static class RequestFailures
     };
 
     /// <summary>Null when the prompt and the requested completion fit the model's context.</summary>
-    public static CompletionFailed? CheckLength(int promptTokens, int? maxTokens, int maxModelLength)
-    {
-        if (promptTokens >= maxModelLength)
-            return new CompletionFailed(FailureKind.PromptTooLong,
-                $"This model's maximum context length is {maxModelLength} tokens. However, your request has {promptTokens} input tokens. " +
-                "Please reduce the length of the input messages.", "messages");
-        if (maxTokens is int m && promptTokens + m > maxModelLength)
-            return new CompletionFailed(FailureKind.PromptTooLong,
-                $"This model's maximum context length is {maxModelLength} tokens. However, you requested {promptTokens + m} tokens " +
-                $"({promptTokens} in the messages, {m} in the completion). Please reduce the length of the messages or completion.", "max_tokens");
-        return null;
-    }
+    public static CompletionFailed? CheckLength(int promptTokens, int? maxTokens, int maxModelLength) =>
+        ContextLength.Check(promptTokens, maxTokens, maxModelLength) is { } refused
+            ? new CompletionFailed(FailureKind.PromptTooLong, refused.Message, refused.Param)
+            : null;
 
     public static CompletionFailed Rejected(AddOutcome reason, int promptTokens, int maxModelLength) => reason switch
     {
         AddOutcome.QueueFull => new CompletionFailed(FailureKind.Overloaded, "The server is overloaded: too many requests are waiting. Try again later."),
-        _ => new CompletionFailed(FailureKind.PromptTooLong,
-            $"The request ({promptTokens} prompt tokens) needs more KV cache than this server has; the maximum context length is {maxModelLength} tokens."),
+        _ => new CompletionFailed(FailureKind.PromptTooLong, ContextLength.ExceedsKvCache(promptTokens, maxModelLength)),
     };
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using QwenVL.Actors.Messages;
 using QwenVL.App.Composition;
+using QwenVL.Http.Completions;
 using QwenVL.Http.Configuration;
 using QwenVL.Http.Protocol;
 using QwenVL.Http.Server;
@@ -7,6 +9,7 @@ using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Hub;
 using QwenVL.Runtime.Progress;
+using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Vision;
 
 namespace QwenVL.App.Cli;
@@ -28,24 +31,26 @@ public static class GenerateCommand
         return 0;
     }
 
+    /// <summary>
+    /// Maps the request as `serve` maps it, runs its choices through the scheduler on the model's executor, and writes the
+    /// answer with the same builder, so the two differ only in id and created.
+    /// </summary>
     public static async Task<ChatCompletionResponse> RunAsync(LoadedModel model, ChatCompletionRequest request, ImageInputOptions imageOptions,
         int? kvCacheMib = null)
     {
         try
         {
-            var messages = ChatMessagesParser.Parse(request.Messages);
-            var sampling = SamplingParamsMapper.Map(request, model.Directory.Generation);
-            var preprocessor = model.Directory.Preprocessor;
-            var imageInputs = ImageInputMapper.Map(messages, request.MmProcessorKwargs, imageOptions.Limits, imageOptions.ServerPixelBounds(preprocessor));
-            using var images = new ImageInputPreparer(preprocessor, imageOptions.Sources);
-            var prepared = await new PromptPreparer(model.Tokenizer, images, model.Directory.Config).PrepareChatAsync(messages, imageInputs, default);
-            var prompt = prepared.Prompt;
-            var generator = new OfflineGenerator(model.Executor, model.Tokenizer, model.EosTokenIds);
-            generator.BlocksAvailable = AllocateCache(model, prompt.Tokens.Length, sampling.MaxTokens, sampling.N, kvCacheMib);
-            var choices = generator.Generate(prompt, sampling, prepared.Images);
-            var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
-            return new ChatCompletionResponseBuilder(model.Tokenizer)
-                .Build(id, request.Model ?? model.Name, prompt.Tokens.Length, choices, sampling.Logprobs);
+            var served = model.ServedAs(new ServeOptions { Model = model.Name, Images = imageOptions });
+            var generate = ChatRequestMapper.MapAnyModelName(request, served, "chatcmpl-" + Guid.NewGuid().ToString("N"));
+            var chat = (ChatPrompt)generate.Prompt;
+            using var images = new ImageInputPreparer(model.Directory.Preprocessor, imageOptions.Sources);
+            var prepared = await new PromptPreparer(model.Tokenizer, images, model.Directory.Config).PrepareChatAsync(chat.Messages, chat.Images, default);
+            var sampling = generate.Sampling;
+            var scheduler = SchedulerFor(model, prepared.Prompt.Tokens.Length, sampling.MaxTokens, sampling.N, kvCacheMib);
+            var result = new GenerationLoop(model.Executor, scheduler, model.Tokenizer, model.EosTokenIds)
+                .Run(prepared, sampling, new OutputTextOptions(generate.SkipSpecialTokens, generate.IncludeStopStringInOutput));
+            return new ChatCompletionResponseBuilder(model.Tokenizer).Build(generate.RequestId, request.Model ?? served.PrimaryName,
+                DateTimeOffset.UtcNow.ToUnixTimeSeconds(), result.Choices, sampling.Logprobs, UsageDto.Of(result.PromptTokens, result.CompletionTokens));
         }
         catch (InvalidRequestException e)
         {
@@ -61,13 +66,17 @@ public static class GenerateCommand
         }
     }
 
-    private static int AllocateCache(LoadedModel model, int promptTokens, int? maxTokens, int n, int? kvCacheMib)
+    /// <summary>
+    /// The scheduler `serve` would run with its defaults, over a KV cache of --kv-cache-mib or, by default, room for
+    /// every choice's whole sequence.
+    /// </summary>
+    private static SchedulerConfig SchedulerFor(LoadedModel model, int promptTokens, int? maxTokens, int n, int? kvCacheMib)
     {
         var spec = model.Executor.Spec;
         int tokens = Math.Min(spec.MaxModelLength, promptTokens + (maxTokens ?? spec.MaxModelLength));
         long needed = (long)n * ((tokens + spec.BlockSize - 1) / spec.BlockSize) * model.Executor.KvCacheBytesPerBlock;
         long bytes = kvCacheMib is int mib ? (long)mib << 20 : needed;
-        return model.Executor.AllocateKvCache(bytes);
+        return ReplicaSettings.Scheduler(new ServeOptions { Model = model.Name }, spec, model.Executor.AllocateKvCache(bytes));
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public static class ChatCompletionStream
                     case CompletionFinished done:
                         if (includeUsage)
                             yield return Serialize(new ChatCompletionChunk(reply.Id, "chat.completion.chunk", reply.Created, reply.Model, [],
-                                new UsageDto(done.PromptTokens, done.CompletionTokens, done.PromptTokens + done.CompletionTokens)));
+                                UsageDto.Of(done.PromptTokens, done.CompletionTokens)));
                         yield return Done;
                         break;
                     case CompletionFailed failed:

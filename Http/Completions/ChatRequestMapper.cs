@@ -16,6 +16,14 @@ public static class ChatRequestMapper
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(model);
         model.EnsureServes(request.Model);
+        return MapAnyModelName(request, model, requestId);
+    }
+
+    /// <summary>The same mapping for `qwenvl generate`, which runs its one model whatever name the request gives.</summary>
+    public static GenerateRequest MapAnyModelName(ChatCompletionRequest request, ServedModel model, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(model);
         StreamOptionsCheck.Ensure(request);
         var messages = ChatMessagesParser.Parse(request.Messages);
         var sampling = SamplingParamsMapper.Map(request, model.SamplingDefaults);

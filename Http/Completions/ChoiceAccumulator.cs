@@ -1,8 +1,6 @@
-using System.Text;
 using QwenVL.Actors.Messages;
 using QwenVL.Http.Protocol;
 using QwenVL.Runtime.Generation;
-using QwenVL.Runtime.Sampling;
 
 namespace QwenVL.Http.Completions;
 
@@ -12,22 +10,9 @@ namespace QwenVL.Http.Completions;
 /// </summary>
 public sealed class ChoiceAccumulator
 {
-    private readonly StringBuilder[] _texts;
-    private readonly List<SampledToken>[] _tokens;
-    private readonly FinishReason?[] _reasons;
+    private readonly ChoiceCollector _choices;
 
-    public ChoiceAccumulator(int choices)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(choices, 1);
-        _texts = new StringBuilder[choices];
-        _tokens = new List<SampledToken>[choices];
-        _reasons = new FinishReason?[choices];
-        for (int i = 0; i < choices; i++)
-        {
-            _texts[i] = new StringBuilder();
-            _tokens[i] = [];
-        }
-    }
+    public ChoiceAccumulator(int choices) => _choices = new ChoiceCollector(choices);
 
     public CompletionFinished? Finished { get; private set; }
     public CompletionFailed? Failure { get; private set; }
@@ -45,11 +30,10 @@ public sealed class ChoiceAccumulator
         switch (e)
         {
             case TextDelta delta:
-                _texts[Index(delta.Choice)].Append(delta.Text);
-                _tokens[delta.Choice].AddRange(delta.Tokens);
+                _choices.Text(delta.Choice, delta.Text, delta.Tokens);
                 break;
             case ChoiceFinished finished:
-                _reasons[Index(finished.Choice)] = finished.Reason;
+                _choices.Finished(finished.Choice, finished.Reason, finished.CompletionTokens);
                 break;
             case CompletionFinished done:
                 Finished = done;
@@ -61,24 +45,11 @@ public sealed class ChoiceAccumulator
     }
 
     /// <summary>The choices in index order; one the service never finished reads as aborted.</summary>
-    public IReadOnlyList<GeneratedChoice> Choices()
-    {
-        var choices = new GeneratedChoice[_texts.Length];
-        for (int i = 0; i < choices.Length; i++)
-        {
-            var samples = _tokens[i].ToArray();
-            var ids = Array.ConvertAll(samples, s => s.TokenId);
-            choices[i] = new GeneratedChoice(i, _texts[i].ToString(), ids, samples, _reasons[i] ?? FinishReason.Abort);
-        }
-        return choices;
-    }
+    public IReadOnlyList<GeneratedChoice> Choices() => _choices.Choices();
 
     public UsageDto Usage()
     {
         var done = Finished ?? throw new InvalidOperationException("the request has not finished");
-        return new UsageDto(done.PromptTokens, done.CompletionTokens, done.PromptTokens + done.CompletionTokens);
+        return UsageDto.Of(done.PromptTokens, done.CompletionTokens);
     }
-
-    private int Index(int choice) =>
-        (uint)choice < (uint)_texts.Length ? choice : throw new InvalidOperationException($"the service sent choice {choice} of a request with {_texts.Length}");
 }

@@ -36,7 +36,7 @@ public static class TextCompletionStream
                     case CompletionFinished done:
                         if (includeUsage)
                             yield return Serialize(new CompletionResponse(reply.Id, "text_completion", reply.Created, reply.Model, [],
-                                new UsageDto(done.PromptTokens, done.CompletionTokens, done.PromptTokens + done.CompletionTokens)));
+                                UsageDto.Of(done.PromptTokens, done.CompletionTokens)));
                         yield return ChatCompletionStream.Done;
                         break;
                     case CompletionFailed failed:

@@ -26,4 +26,7 @@ public sealed record TokenLogprobDto(string Token, float Logprob, int[] Bytes, I
 
 public sealed record TopLogprobDto(string Token, float Logprob, int[] Bytes);
 
-public sealed record UsageDto(int PromptTokens, int CompletionTokens, int TotalTokens);
+public sealed record UsageDto(int PromptTokens, int CompletionTokens, int TotalTokens)
+{
+    public static UsageDto Of(int promptTokens, int completionTokens) => new(promptTokens, completionTokens, promptTokens + completionTokens);
+}

@@ -8,14 +8,6 @@ public sealed class ChatCompletionResponseBuilder(QwenTokenizer tokenizer)
 {
     private readonly LogprobsFormatter _logprobs = new(tokenizer);
 
-    /// <summary>The usage counts every choice's tokens.</summary>
-    public ChatCompletionResponse Build(string id, string model, int promptTokens, IReadOnlyList<GeneratedChoice> choices, bool logprobs)
-    {
-        int completion = choices.Sum(c => c.TokenIds.Length);
-        return Build(id, model, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), choices, logprobs,
-            new UsageDto(promptTokens, completion, promptTokens + completion));
-    }
-
     public ChatCompletionResponse Build(string id, string model, long created, IReadOnlyList<GeneratedChoice> choices, bool logprobs, UsageDto usage)
     {
         var dtos = choices.Select(c => new ChatChoiceDto(

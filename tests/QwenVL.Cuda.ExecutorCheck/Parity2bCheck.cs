@@ -44,7 +44,7 @@ internal static class Parity2bCheck
                 continue;
             }
             LastLogits(chat, prompt, cuda, reference, log, failures);
-            Greedy(chat, prompt, cuda, prompts, log, failures);
+            Greedy(chat, prompt, cuda, blocks, prompts, log, failures);
         }
         log.WriteLine(failures.Count == 0
             ? "parity2b: PASS"
@@ -69,13 +69,11 @@ internal static class Parity2bCheck
         if (!(cosine >= CosineFloor)) failures.Add($"{chat.Name}: last-logit cosine {cosine:F6}");
     }
 
-    private static void Greedy(ReferenceChat chat, PreparedPrompt prompt, CudaExecutor cuda, Prompts prompts, TextWriter log,
+    private static void Greedy(ReferenceChat chat, PreparedPrompt prompt, CudaExecutor cuda, int blocks, Prompts prompts, TextWriter log,
         List<string> failures)
     {
         int n = chat.GreedyTokens.Length;
-        var generator = new OfflineGenerator(cuda, prompts.Tokenizer, EosTokenIds, prefillChunk: 512);
-        var got = generator.Generate(prompt.Input, new SamplingParams { Temperature = 0, MaxTokens = n, MinTokens = n }, prompt.Patches)
-            .Single().TokenIds;
+        var got = prompt.Greedy(cuda, blocks, stepTokens: 512, prompts.Tokenizer, EosTokenIds, n);
         var hf = new GreedyTrace(chat.GreedyTokens, chat.GreedyMargins);
         var agreement = GreedyAgreement.Compare(hf, got, ComparedTokens);
         if (!agreement.Passed)

@@ -53,7 +53,7 @@ internal static class ParityCheck
                 continue;
             }
             LastLogits(chat, prompt, cuda, cpu, reference, log, failures);
-            Greedy(chat, prompt, cuda, prompts, log, failures);
+            Greedy(chat, prompt, cuda, blocks, prompts, log, failures);
         }
         Batching(prompts, reference, cuda, batch => cuda.LastTokenLogits(batch, sampledOnly: false, out _),
             batch => cpu.LastTokenLogits(batch, sampledOnly: false, out _), log, failures);
@@ -88,11 +88,9 @@ internal static class ParityCheck
         if (!(error <= LogitTolerance)) failures.Add($"{chat.Name}: last logits off by {error:E2}");
     }
 
-    private static void Greedy(ReferenceChat chat, PreparedPrompt prompt, CudaExecutor cuda, Prompts prompts, TextWriter log, List<string> failures)
+    private static void Greedy(ReferenceChat chat, PreparedPrompt prompt, CudaExecutor cuda, int blocks, Prompts prompts, TextWriter log, List<string> failures)
     {
-        var generator = new OfflineGenerator(cuda, prompts.Tokenizer, EosTokenIds, prefillChunk: 32);
-        var choice = generator.Generate(prompt.Input, new SamplingParams { Temperature = 0, MaxTokens = 12, MinTokens = 12 }, prompt.Patches).Single();
-        var got = choice.TokenIds;
+        var got = prompt.Greedy(cuda, blocks, stepTokens: 32, prompts.Tokenizer, EosTokenIds, 12);
         string verdict = $"all {got.Length} equal";
         for (int i = 0; i < chat.GreedyTokens.Length; i++)
         {

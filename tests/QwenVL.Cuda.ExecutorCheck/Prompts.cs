@@ -2,6 +2,8 @@ using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Positions;
+using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
@@ -25,6 +27,19 @@ internal sealed record PreparedPrompt(PromptInput Input, PixelPatches[] Patches,
     }
 
     public IReadOnlyList<ImageToEncode> Encode => Patches.Select((p, i) => new ImageToEncode(Keys[i], p)).ToArray();
+
+    /// <summary>
+    /// The first <paramref name="tokens"/> greedy tokens of one choice of this prompt (EOS held back), run through the
+    /// scheduler over <paramref name="blocks"/> KV blocks in steps of at most <paramref name="stepTokens"/> tokens.
+    /// </summary>
+    public int[] Greedy(IModelExecutor executor, int blocks, int stepTokens, QwenTokenizer tokenizer, IReadOnlyList<int> eosTokenIds, int tokens)
+    {
+        var spec = executor.Spec;
+        var config = new SchedulerConfig(blocks, spec.BlockSize, spec.MaxModelLength, MaxNumSeqs: 16, MaxNumBatchedTokens: stepTokens);
+        var greedy = new SamplingParams { Temperature = 0, MaxTokens = tokens, MinTokens = tokens };
+        return new GenerationLoop(executor, config, tokenizer, eosTokenIds).Run(new Runtime.Generation.PreparedPrompt(Input, Patches), greedy)
+            .Choices.Single().TokenIds;
+    }
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using QwenVL.Runtime.Positions;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Fixtures;
+using QwenVL.Tests.Scheduling;
 using QwenVL.Tests.Text;
 using Xunit;
 using Xunit.Abstractions;
@@ -87,8 +88,8 @@ public class VisionParityTests(ITestOutputHelper output)
         var chat = TinyReference.Instance.Chat(name);
         var executor = TinyModel.NewExecutor(blocks: 64);
         var patches = Patches(chat);
-        var generator = new OfflineGenerator(executor, SharedTokenizer.Instance, [151645, 151643], prefillChunk: 32);
-        var choice = generator.Generate(Prompt(chat, patches), new SamplingParams { Temperature = 0, MaxTokens = 12, MinTokens = 12 }, patches).Single();
+        var choice = FixturePrompts.Loop(executor, 64, stepTokens: 32)
+            .Run(new PreparedPrompt(Prompt(chat, patches), patches), new SamplingParams { Temperature = 0, MaxTokens = 12, MinTokens = 12 }).Choices.Single();
         Assert.Equal(0, executor.CachedImageCount);
         Assert.Equal(chat.GreedyTokens, choice.TokenIds);
     }

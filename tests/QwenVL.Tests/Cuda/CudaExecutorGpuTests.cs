@@ -4,9 +4,11 @@ using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Positions;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Scheduling;
 using QwenVL.Runtime.Vision;
 using QwenVL.Tests.Cpu;
 using QwenVL.Tests.Fixtures;
+using QwenVL.Tests.Scheduling;
 using QwenVL.Tests.Text;
 using Xunit;
 using Xunit.Abstractions;
@@ -62,8 +64,9 @@ public class CudaExecutorGpuTests(ITestOutputHelper output)
             .ToArray();
         var prompt = PromptInput.Build(SharedTokenizer.Instance.Encode(chat.PromptText),
             patches.Select(p => new ImageGrid(p.GridT, p.GridH, p.GridW)).ToArray(), TinyModel.Directory.Config.Tokens, 2);
-        var generator = new OfflineGenerator(cuda, SharedTokenizer.Instance, [151645, 151643], prefillChunk: 32);
-        var choice = generator.Generate(prompt, new SamplingParams { Temperature = 0, MaxTokens = 4, MinTokens = 4 }, patches).Single();
+        var config = new SchedulerConfig(64, cuda.Spec.BlockSize, cuda.Spec.MaxModelLength, MaxNumSeqs: 8, MaxNumBatchedTokens: 32);
+        var choice = new GenerationLoop(cuda, config, SharedTokenizer.Instance, FixturePrompts.Eos)
+            .Run(new PreparedPrompt(prompt, patches), new SamplingParams { Temperature = 0, MaxTokens = 4, MinTokens = 4 }).Choices.Single();
         // HF's top-2 margins of these four tokens are 0.41 to 0.78, far above bf16 rounding
         Assert.Equal(chat.GreedyTokens[..4], choice.TokenIds);
         Assert.Equal(0, cuda.CachedImageCount);

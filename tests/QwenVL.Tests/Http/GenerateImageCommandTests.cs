@@ -12,26 +12,12 @@ public class GenerateImageCommandTests(ITestOutputHelper output)
 {
     public static TheoryData<string> ImageCases => new() { "image_seed_question", "image_two", "image_tall_jpeg", "image_tall_png" };
 
-    /// <summary>The reference chat with each {"type":"image"} part replaced by an image_url data URL of its file.</summary>
+    /// <summary>The reference chat, its images as data URLs: greedy, twelve tokens, two top logprobs.</summary>
     private static string RequestBody(ChatCase chat)
     {
-        var messages = JsonNode.Parse(chat.Messages.GetRawText())!.AsArray();
-        int next = 0;
-        foreach (var message in messages)
-        {
-            if (message!["content"] is not JsonArray parts) continue;
-            for (int i = 0; i < parts.Count; i++)
-            {
-                if ((string?)parts[i]!["type"] != "image") continue;
-                var file = chat.Images[next++];
-                var mime = file.EndsWith(".jpg") ? "image/jpeg" : "image/png";
-                var data = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(FixturePaths.TinyModel, "images", file)));
-                parts[i] = new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = $"data:{mime};base64,{data}" } };
-            }
-        }
         var body = new JsonObject
         {
-            ["messages"] = messages, ["temperature"] = 0, ["max_tokens"] = 12, ["min_tokens"] = 12,
+            ["messages"] = ReferenceMessages.Of(chat), ["temperature"] = 0, ["max_tokens"] = 12, ["min_tokens"] = 12,
             ["logprobs"] = true, ["top_logprobs"] = 2,
         };
         return body.ToJsonString();
@@ -71,7 +57,7 @@ public class GenerateImageCommandTests(ITestOutputHelper output)
         int code = await CommandLine.RunAsync(["generate", "--model", FixturePaths.TinyModel, "--request", "-", "--max-model-len", "40"],
             new StringReader(RequestBody(chat)), new StringWriter(), stderr);
         Assert.Equal(2, code);
-        Assert.Contains($"{chat.InputIds.Length} tokens", stderr.ToString());
+        Assert.Contains($"your request has {chat.InputIds.Length} input tokens", stderr.ToString());
         Assert.Contains("maximum context length is 40", stderr.ToString());
     }
 }

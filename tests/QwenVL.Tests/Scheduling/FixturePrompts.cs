@@ -10,7 +10,7 @@ using QwenVL.Tests.Text;
 
 namespace QwenVL.Tests.Scheduling;
 
-/// <summary>The tiny fixture's chats as prompts and images, and what the scheduler-free generator makes of them.</summary>
+/// <summary>The tiny fixture's chats as prompts and images, and what one of them gets when it runs alone.</summary>
 internal static class FixturePrompts
 {
     public static readonly int[] Eos = [151645, 151643];
@@ -39,15 +39,21 @@ internal static class FixturePrompts
         new(new SequenceId(id), prompt, images.Select(i => new SequenceImage(ImageKey.Of(i), i)).ToArray(), p, seed,
             p.MaxTokens ?? 12, p.IgnoreEos ? [.. p.StopTokenIds] : [.. Eos, .. p.StopTokenIds]);
 
-    /// <summary>The tokens OfflineGenerator produces for one choice of the prompt, on a fresh executor.</summary>
-    public static int[] Offline(PromptInput prompt, PixelPatches[] images, SamplingParams p)
+    /// <summary>The tokens one choice of the prompt gets alone, on a fresh executor, in steps of at most 32 tokens.</summary>
+    public static int[] Alone(PromptInput prompt, PixelPatches[] images, SamplingParams p)
     {
         using var executor = TinyModel.NewExecutor(blocks: 64);
-        var generator = new OfflineGenerator(executor, SharedTokenizer.Instance, Eos, prefillChunk: 32);
-        return generator.Generate(prompt, p with { N = 1 }, images).Single().TokenIds;
+        return Loop(executor, 64, stepTokens: 32).Run(new PreparedPrompt(prompt, images), p with { N = 1 }).Choices.Single().TokenIds;
     }
 
+    /// <summary>The generation loop over the executor's <paramref name="blocks"/> KV blocks, with the fixture's EOS ids.</summary>
+    public static GenerationLoop Loop(CpuExecutor executor, int blocks, int stepTokens = 2048) =>
+        new(executor, Config(executor, blocks, stepTokens), SharedTokenizer.Instance, Eos);
+
     public static Scheduler NewScheduler(CpuExecutor executor, int blocks, int budget = 2048, bool prefixCaching = true, int maxSeqs = 16) =>
-        new(new SchedulerConfig(blocks, executor.Spec.BlockSize, executor.Spec.MaxModelLength, MaxNumSeqs: maxSeqs,
-            MaxNumBatchedTokens: budget, EnablePrefixCaching: prefixCaching));
+        new(Config(executor, blocks, budget, prefixCaching, maxSeqs));
+
+    public static SchedulerConfig Config(CpuExecutor executor, int blocks, int budget = 2048, bool prefixCaching = true, int maxSeqs = 16) =>
+        new(blocks, executor.Spec.BlockSize, executor.Spec.MaxModelLength, MaxNumSeqs: maxSeqs, MaxNumBatchedTokens: budget,
+            EnablePrefixCaching: prefixCaching);
 }

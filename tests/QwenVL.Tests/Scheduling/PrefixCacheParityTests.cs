@@ -43,7 +43,7 @@ public class PrefixCacheParityTests
         Assert.Equal(shared / 16 * 16, cached.Finished[second.Id].CachedPromptTokens);
         Assert.Equal(0, uncached.Finished[second.Id].CachedPromptTokens);
         Assert.Equal(uncached.TokensOf(2), cached.TokensOf(2));
-        Assert.Equal(FixturePrompts.Offline(second.Prompt, [], FixturePrompts.Greedy12), cached.TokensOf(2));
+        Assert.Equal(FixturePrompts.Alone(second.Prompt, [], FixturePrompts.Greedy12), cached.TokensOf(2));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class PrefixCacheParityTests
         var reference = TinyReference.Instance.Chat("image_seed_question").GreedyTokens;
         Assert.Equal(reference, log.TokensOf(1));
         Assert.Equal(reference, log.TokensOf(2));
-        Assert.Equal(FixturePrompts.Offline(prompt, [other], FixturePrompts.Greedy12), log.TokensOf(3));
+        Assert.Equal(FixturePrompts.Alone(prompt, [other], FixturePrompts.Greedy12), log.TokensOf(3));
         Assert.NotEqual(reference, log.TokensOf(3));
     }
 

@@ -17,7 +17,7 @@ public class SchedulerParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Chats))]
-    public void A_sequence_alone_reproduces_the_offline_generator_and_the_reference(string name)
+    public void A_sequence_alone_reproduces_the_generation_loop_and_the_reference(string name)
     {
         var (prompt, images) = FixturePrompts.Load(name);
         using var executor = TinyModel.NewExecutor(blocks: 32);
@@ -25,7 +25,7 @@ public class SchedulerParityTests(ITestOutputHelper output)
         Assert.Equal(AddOutcome.Accepted, scheduler.Add(FixturePrompts.Request(1, prompt, images, FixturePrompts.Greedy12)));
         var log = StepLoop.Run(scheduler, executor.Execute);
         Assert.Equal(TinyReference.Instance.Chat(name).GreedyTokens, log.TokensOf(1));
-        Assert.Equal(FixturePrompts.Offline(prompt, images, FixturePrompts.Greedy12), log.TokensOf(1));
+        Assert.Equal(FixturePrompts.Alone(prompt, images, FixturePrompts.Greedy12), log.TokensOf(1));
         Assert.Equal(0, executor.CachedImageCount);
     }
 
@@ -59,7 +59,7 @@ public class SchedulerParityTests(ITestOutputHelper output)
     {
         var p = new SamplingParams { Temperature = 0.9, TopP = 0.95, MaxTokens = 16, Seed = 77, IgnoreEos = true };
         var (prompt, images) = FixturePrompts.Load("image_seed_question");
-        var expected = FixturePrompts.Offline(prompt, images, p);
+        var expected = FixturePrompts.Alone(prompt, images, p);
 
         foreach (int blocks in new[] { 64, 9 })
         {

@@ -153,14 +153,7 @@ __device__ __forceinline__ void prefill_attention(
         if (j == 0) {
             // This warp's 16 query rows as A operands, one set per 16 channels; they stay in registers.
             const bf16* q0 = sQ + r0 * L::ld + 2 * t;
-            const bf16* q8 = q0 + 8 * L::ld;
-#pragma unroll
-            for (int kk = 0; kk < HD / 16; ++kk) {
-                qa[kk][0] = ld32(q0 + kk * 16);
-                qa[kk][1] = ld32(q8 + kk * 16);
-                qa[kk][2] = ld32(q0 + kk * 16 + 8);
-                qa[kk][3] = ld32(q8 + kk * 16 + 8);
-            }
+            load_a_operands(qa, q0, q0 + 8 * L::ld);
         }
         const unsigned k_stage = k_base + stage * stage_bytes + k_lane;
         const unsigned v_stage = v_base + stage * stage_bytes + v_lane;

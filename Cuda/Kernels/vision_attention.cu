@@ -101,14 +101,7 @@ __device__ __forceinline__ void attend(
     unsigned qa[HD / 16][4];
     {
         const bf16* q0 = sQ + (warp * 16 + g) * L::ldk + 2 * t;
-        const bf16* q8 = q0 + 8 * L::ldk;
-#pragma unroll
-        for (int kk = 0; kk < HD / 16; ++kk) {
-            qa[kk][0] = ld32(q0 + kk * 16);
-            qa[kk][1] = ld32(q8 + kk * 16);
-            qa[kk][2] = ld32(q0 + kk * 16 + 8);
-            qa[kk][3] = ld32(q8 + kk * 16 + 8);
-        }
+        load_a_operands(qa, q0, q0 + 8 * L::ldk);
     }
 
     // Output rows g and g+8 of the warp: channels 8d + 2t, 8d + 2t + 1 of each 8-channel tile d.
@@ -136,7 +129,7 @@ __device__ __forceinline__ void attend(
         }
 
         // The online softmax step of online_softmax_rows, with the masking folded into the max and the exponent
-        // formed as s * scale - m: sharing that function changes this kernel's machine code (rounding included).
+        // formed as s * scale - m (not fmaf, as there): sharing the whole function would change this kernel's rounding.
         float mx0 = neg_inf(), mx8 = neg_inf();
 #pragma unroll
         for (int j = 0; j < kKeys / 8; ++j) {
@@ -146,14 +139,8 @@ __device__ __forceinline__ void attend(
             mx0 = fmaxf(mx0, fmaxf(s[j][0], s[j][1]));
             mx8 = fmaxf(mx8, fmaxf(s[j][2], s[j][3]));
         }
-        mx0 = quad_max(mx0);
-        mx8 = quad_max(mx8);
-        const float n0 = fmaxf(m0, mx0 * scale_log2);
-        const float n8 = fmaxf(m8, mx8 * scale_log2);
-        const float alpha0 = exp2f(m0 - n0);
-        const float alpha8 = exp2f(m8 - n8);
-        m0 = n0;
-        m8 = n8;
+        float alpha0, alpha8;
+        advance_maxima(mx0, mx8, scale_log2, m0, m8, alpha0, alpha8);
 
         // P in bf16: the score tiles 2kk and 2kk+1 are exactly the A operand of keys 16kk..16kk+15.
         unsigned pa[kKeys / 16][4];
@@ -163,8 +150,8 @@ __device__ __forceinline__ void attend(
 #pragma unroll
             for (int h = 0; h < 2; ++h) {
                 const float* sj = s[2 * kk + h];
-                const __nv_bfloat162 p0 = __floats2bfloat162_rn(exp2f(sj[0] * scale_log2 - n0), exp2f(sj[1] * scale_log2 - n0));
-                const __nv_bfloat162 p8 = __floats2bfloat162_rn(exp2f(sj[2] * scale_log2 - n8), exp2f(sj[3] * scale_log2 - n8));
+                const __nv_bfloat162 p0 = __floats2bfloat162_rn(exp2f(sj[0] * scale_log2 - m0), exp2f(sj[1] * scale_log2 - m0));
+                const __nv_bfloat162 p8 = __floats2bfloat162_rn(exp2f(sj[2] * scale_log2 - m8), exp2f(sj[3] * scale_log2 - m8));
                 const float2 f0 = __bfloat1622float2(p0);
                 const float2 f8 = __bfloat1622float2(p8);
                 sum0 += f0.x + f0.y;

@@ -62,6 +62,20 @@ __device__ __forceinline__ void mma_bf16(float (&d)[4], const unsigned (&a)[4], 
 // Two consecutive bf16 values (4-byte aligned) as one 32-bit mma operand register.
 __device__ __forceinline__ unsigned ld32(const __nv_bfloat16* p) { return *reinterpret_cast<const unsigned*>(p); }
 
+// A warp's 16 rows of a bf16 tile in shared memory as mma A operands, one set per 16 columns: q0 points at row g,
+// column 2t of the lane, q8 at row g + 8.
+template <int K16>
+__device__ __forceinline__ void load_a_operands(unsigned (&a)[K16][4], const __nv_bfloat16* q0, const __nv_bfloat16* q8)
+{
+#pragma unroll
+    for (int kk = 0; kk < K16; ++kk) {
+        a[kk][0] = ld32(q0 + kk * 16);
+        a[kk][1] = ld32(q8 + kk * 16);
+        a[kk][2] = ld32(q0 + kk * 16 + 8);
+        a[kk][3] = ld32(q8 + kk * 16 + 8);
+    }
+}
+
 __device__ __forceinline__ unsigned as_u32(__nv_bfloat162 v) { return *reinterpret_cast<unsigned*>(&v); }
 
 

@@ -22,6 +22,21 @@ __device__ __forceinline__ float quad_sum(float v)
     return v + __shfl_xor_sync(0xffffffffu, v, 2);
 }
 
+// The running maxima of a thread's two rows (g and g + 8) after a tile whose maxima before scaling are mx0 and mx8 in
+// this thread: reduced over the quad, scaled, merged into m0 and m8; alpha0 and alpha8 rescale what was summed before.
+__device__ __forceinline__ void advance_maxima(float mx0, float mx8, float scale_log2, float& m0, float& m8, float& alpha0,
+    float& alpha8)
+{
+    mx0 = quad_max(mx0);
+    mx8 = quad_max(mx8);
+    const float n0 = fmaxf(m0, mx0 * scale_log2);
+    const float n8 = fmaxf(m8, mx8 * scale_log2);
+    alpha0 = exp2f(m0 - n0);
+    alpha8 = exp2f(m8 - n8);
+    m0 = n0;
+    m8 = n8;
+}
+
 // One tile's step for both rows of the lane: s holds the tile's raw scores (masked ones -inf) in N blocks of 8 keys;
 // m0, m8 are the rows' running maxima (log2 units, equal across a row's 4 lanes), l0, l8 this lane's share of their
 // running sums, o the output accumulator (D blocks of 8 channels), all updated. pa receives the probabilities in bf16
@@ -38,14 +53,8 @@ __device__ __forceinline__ void online_softmax_rows(float (&s)[N][4], float scal
         mx0 = fmaxf(mx0, fmaxf(s[n][0], s[n][1]));
         mx8 = fmaxf(mx8, fmaxf(s[n][2], s[n][3]));
     }
-    mx0 = quad_max(mx0);
-    mx8 = quad_max(mx8);
-    const float n0 = fmaxf(m0, mx0 * scale_log2);
-    const float n8 = fmaxf(m8, mx8 * scale_log2);
-    const float alpha0 = exp2f(m0 - n0);
-    const float alpha8 = exp2f(m8 - n8);
-    m0 = n0;
-    m8 = n8;
+    float alpha0, alpha8;
+    advance_maxima(mx0, mx8, scale_log2, m0, m8, alpha0, alpha8);
 
     float sum0 = 0.0f, sum8 = 0.0f;
 #pragma unroll
@@ -53,8 +62,8 @@ __device__ __forceinline__ void online_softmax_rows(float (&s)[N][4], float scal
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
             const float* sn = s[2 * kk + h];
-            const __nv_bfloat162 pr0 = __floats2bfloat162_rn(exp2f(fmaf(sn[0], scale_log2, -n0)), exp2f(fmaf(sn[1], scale_log2, -n0)));
-            const __nv_bfloat162 pr8 = __floats2bfloat162_rn(exp2f(fmaf(sn[2], scale_log2, -n8)), exp2f(fmaf(sn[3], scale_log2, -n8)));
+            const __nv_bfloat162 pr0 = __floats2bfloat162_rn(exp2f(fmaf(sn[0], scale_log2, -m0)), exp2f(fmaf(sn[1], scale_log2, -m0)));
+            const __nv_bfloat162 pr8 = __floats2bfloat162_rn(exp2f(fmaf(sn[2], scale_log2, -m8)), exp2f(fmaf(sn[3], scale_log2, -m8)));
             const float2 f0 = __bfloat1622float2(pr0);
             const float2 f8 = __bfloat1622float2(pr8);
             sum0 += f0.x + f0.y;

@@ -6,8 +6,8 @@ namespace QwenVL.Runtime.Structured;
 /// </summary>
 public sealed class CompiledGrammar
 {
-    /// <summary>Mask cache budget per grammar; a bitmap of Qwen2's vocabulary is 19 KB, most masks are far smaller.</summary>
-    public const long DefaultMaskBudgetBytes = 64L << 20;
+    /// <summary>Mask cache budget per grammar; a bitmap of Qwen2's vocabulary is 19 KB, most masks are far smaller lists.</summary>
+    public const long DefaultMaskBudgetBytes = 16L << 20;
 
     private CompiledGrammar(GrammarSpec spec, TokenVocabulary vocabulary, ByteNfa nfa, long maskBudgetBytes)
     {

@@ -105,6 +105,8 @@ public sealed class GrammarMatcher
 
     private void Fill(Span<ulong> bitmask, bool finishing)
     {
+        if (bitmask.Length < _vocabulary.MaskWords)
+            throw new ArgumentException($"a token mask needs {_vocabulary.MaskWords} words, got {bitmask.Length}", nameof(bitmask));
         if (IsTerminated)
         {
             bitmask.Clear();

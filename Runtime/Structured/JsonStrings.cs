@@ -35,8 +35,12 @@ internal static class JsonStrings
     }
 
     /// <summary>A quoted string of <paramref name="minLength"/> to <paramref name="maxLength"/> characters (null: unbounded).</summary>
-    public static Fragment Quoted(NfaBuilder nfa, int minLength, int? maxLength) =>
-        nfa.Sequence(nfa.Literal("\""), nfa.Repeat(() => Character(nfa, CodePointSet.All), minLength, maxLength), nfa.Literal("\""));
+    /// <remarks>With a minimum of two or more, characters are <see cref="StandaloneCharacters"/> so the length holds however it is counted.</remarks>
+    public static Fragment Quoted(NfaBuilder nfa, int minLength, int? maxLength)
+    {
+        var characters = minLength >= 2 ? StandaloneCharacters.Set : CodePointSet.All;
+        return nfa.Sequence(nfa.Literal("\""), nfa.Repeat(() => Character(nfa, characters), minLength, maxLength), nfa.Literal("\""));
+    }
 
     /// <summary>
     /// A quoted string whose contents match <paramref name="pattern"/> with JSON Schema's search semantics:

@@ -17,7 +17,7 @@ public class JsonSchemaKeywordTests
         { """{"enum":["red","green",3,null]}""", "\"red\" ‖ \"green\" ‖ 3 ‖ null", "\"blue\" ‖ \"Red\" ‖ 3.0" },
         { """{"type":"string","enum":["a",1,"b"]}""", "\"a\" ‖ \"b\"", "1" },
         { """{"const":{"k":[1,"x"]}}""", """{"k":[1,"x"]}""", """{"k":[1,"y"]} ‖ {"k": [1,"x"]}""" },
-        { """{"type":"string","minLength":2,"maxLength":3}""", "\"ab\" ‖ \"éé\" ‖ \"a\\nb\"", "\"a\" ‖ \"abcd\" ‖ \"\"" },
+        { """{"type":"string","minLength":2,"maxLength":3}""", "\"ab\" ‖ \"éé\" ‖ \"a\\nb\"", "\"a\" ‖ \"abcd\" ‖ \"\" ‖ \"e\u0301\" ‖ \"\\r\\n\"" },
         { """{"type":"string","pattern":"^[a-z]+\\d$"}""", "\"abc1\"", "\"abc\" ‖ \"Abc1\" ‖ \"abc12\"" },
         { """{"type":"string","pattern":"ab"}""", "\"ab\" ‖ \"xxabyy\" ‖ \"é ab\\n\"", "\"a b\" ‖ \"\"" },
         { """{"type":"string","format":"date"}""", "\"2024-01-31\" ‖ \"1999-02-28\" ‖ \"2000-04-30\"", "\"2024-02-30\" ‖ \"2024-04-31\" ‖ \"2024-13-01\" ‖ \"24-01-01\"" },

@@ -13,7 +13,7 @@ internal static class RandomWalkSchemas
         new("exclusive-int", """{"type":"integer","exclusiveMinimum":3,"exclusiveMaximum":9}"""),
         new("number", """{"type":"number"}"""),
         new("bounded-number", """{"type":"number","minimum":-1,"exclusiveMaximum":2}"""),
-        new("short-string", """{"type":"string","minLength":1,"maxLength":12}"""),
+        new("short-string", """{"type":"string","minLength":3,"maxLength":12}"""),
         new("pattern", """{"type":"string","pattern":"^[A-Z]{2}-\\d{3,5}$"}"""),
         new("date", """{"type":"string","format":"date"}"""),
         new("date-time", """{"type":"string","format":"date-time"}"""),

@@ -16,7 +16,7 @@ namespace QwenVL.Tests.Structured;
 public class RandomWalkTests(ITestOutputHelper output)
 {
     private const int MaxTokens = 400;
-    private const int WalksPerSchema = 6;
+    private const int WalksPerSchema = 20;
 
     public static TheoryData<string> SchemaNames => new(RandomWalkSchemas.All.Select(s => s.Name));
 

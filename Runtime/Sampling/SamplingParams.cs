@@ -1,3 +1,5 @@
+using QwenVL.Runtime.Structured;
+
 namespace QwenVL.Runtime.Sampling;
 
 /// <summary>
@@ -37,6 +39,10 @@ public sealed record SamplingParams
     public IReadOnlyList<string> Stop { get; init; } = [];
     public bool IgnoreEos { get; init; }
     public int N { get; init; } = 1;
+    /// <summary>Added to the logits before sampling (not to the logprobs, which stay those of the raw distribution).</summary>
+    public IReadOnlyList<LogitBiasEntry> LogitBias { get; init; } = [];
+    /// <summary>What every output must match (a JSON schema, any JSON object, a regex, one of some choices); null: free text.</summary>
+    public GrammarSpec? Constraint { get; init; }
 
     public bool IsGreedy => Temperature < GreedyTemperature;
 
@@ -72,6 +78,18 @@ public sealed record SamplingParams
             Fail("n", $"n must be in [1, {MaxN}], got {N}");
         ValidateStopTokenIds();
         ValidateStop();
+        ValidateLogitBias();
+    }
+
+    private void ValidateLogitBias()
+    {
+        if (LogitBias is null) Fail("logit_bias", "logit_bias must be a map of token ids to numbers, got null");
+        foreach (var entry in LogitBias)
+        {
+            if (entry.TokenId < 0) Fail("logit_bias", $"logit_bias: token id {entry.TokenId} is negative");
+            if (!(Math.Abs(entry.Bias) <= LogitBiasEntry.MaxMagnitude))
+                Fail("logit_bias", $"logit_bias: the bias of token {entry.TokenId} must be in [-100, 100], got {entry.Bias}");
+        }
     }
 
     private void ValidateStopTokenIds()

@@ -124,8 +124,8 @@ public sealed unsafe partial class CudaVisionTower : IDisposable
     /// <summary>The head dimension the blocks' attention is launched for.</summary>
     internal int AttentionHeadDim => _attention.HeadDim;
 
-    /// <summary>When set, each encode records events between its stages here (for checks).</summary>
-    internal VisionStageProfile? Profile { get; set; }
+    /// <summary>When set, told where each stage of an encode begins (the checks time the stages through it).</summary>
+    internal IVisionStageObserver? Profile { get; set; }
 
     /// <summary>How many embedding rows (&lt;|image_pad|&gt; tokens) the image becomes.</summary>
     public int TokenCount(PixelPatches image) => image.PatchCount / _window;

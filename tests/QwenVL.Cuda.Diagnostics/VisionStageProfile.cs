@@ -1,16 +1,15 @@
 using QwenVL.Cuda.Handles;
 using QwenVL.Cuda.Interop;
 
-namespace QwenVL.Cuda.Vision;
+using QwenVL.Cuda.Vision;
 
-/// <summary>The kinds of work in one encode, for <see cref="VisionStageProfile"/>.</summary>
-internal enum VisionStage { Input, Matmul, LayerNorm, Rotary, Attention, Activation }
+namespace QwenVL.Cuda.Diagnostics;
 
 /// <summary>
 /// Device time of one encode split by kind of work: an event is recorded before each stage, and the time from one
-/// event to the next is charged to the stage that began at the first. For checks; events cost a little time each.
+/// event to the next is charged to the stage that began at the first. Events cost a little time each.
 /// </summary>
-internal sealed class VisionStageProfile(CudaDriver driver) : IDisposable
+internal sealed class VisionStageProfile(CudaDriver driver) : IVisionStageObserver, IDisposable
 {
     private readonly List<CudaEventHandle> _events = [];
     private readonly List<VisionStage> _stages = [];

@@ -6,7 +6,7 @@ namespace QwenVL.Cuda.Diagnostics;
 /// The named checks of a device diagnostic: each runs, an exception counts as a failure with its message logged, a
 /// PASS or FAIL line follows; at the end one summary line.
 /// </summary>
-internal sealed class CheckTally(TextWriter log)
+public sealed class CheckTally(TextWriter log)
 {
     private readonly List<string> _failed = [];
     private int _passed;

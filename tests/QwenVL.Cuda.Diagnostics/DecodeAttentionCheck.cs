@@ -16,7 +16,7 @@ namespace QwenVL.Cuda.Diagnostics;
 /// 2B-shaped steps with the bandwidth their K and V reads reach. Each check prints PASS or FAIL; the last line is the
 /// verdict.
 /// </summary>
-public sealed class DecodeAttentionCheck : IDisposable
+public sealed class DecodeAttentionCheck : DeviceCheck
 {
     /// <summary>Largest rel. L2 error against float64: bf16 output and bf16 probabilities give ~2e-3.</summary>
     public const double MaxRelativeL2 = 1e-2;
@@ -27,56 +27,29 @@ public sealed class DecodeAttentionCheck : IDisposable
 
     private const int BlockSize = 16;
 
-    // Two bf16 NaNs: the output is poisoned with this before a kernel runs, so an unwritten element fails the check
-    // and a gap row that no longer holds it was written by mistake.
-    private const uint PoisonBf16Pair = 0x7FC07FC0;
-
     private static readonly int[] Contexts = [1, 20, 513, 3000];
 
-    private readonly TextWriter _log;
-    private readonly CheckTally _checks;
-    private readonly CudaDevice _device;
-    private readonly CudaDriver _driver;
-    private readonly CudaStreamHandle _stream;
-    private readonly KernelCompiler _compiler;
-    private readonly EventTimer _timer;
-    private readonly Random _random;
-    private readonly List<string> _summary = [];
-    private readonly List<CudaModuleHandle> _modules = [];
     private readonly Dictionary<int, (DecodeAttentionMmaKernel TensorCore, CudaCoreDecodeAttentionKernel CudaCore)> _kernels = [];
 
     private DecodeAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
+        : base(log, device, cubinCacheDirectory, seed)
     {
-        _log = log;
-        _checks = new CheckTally(log);
-        _device = device;
-        _driver = device.Driver;
-        _stream = _driver.CreateStream();
-        _timer = new EventTimer(_driver, _stream);
-        _compiler = new KernelCompiler(device.Architecture, new CubinCache(cubinCacheDirectory));
-        _random = new Random(seed);
     }
 
     /// <param name="timings">false: the accuracy checks only</param>
     public static bool Run(TextWriter log, string cubinCacheDirectory, bool timings = true)
-    {
-        if (!CudaDevice.IsAvailable(out var reason))
+        => OnDevice(log, "decode attention check", (device, seed) =>
         {
-            log.WriteLine($"decode attention check: FAIL ({reason})");
-            return false;
-        }
-        var seed = Environment.TickCount & int.MaxValue;
-        using var device = CudaDevice.Open(0);
-        using var check = new DecodeAttentionCheck(log, device, cubinCacheDirectory, seed);
-        return check.RunAll(timings, seed);
-    }
+            using var check = new DecodeAttentionCheck(log, device, cubinCacheDirectory, seed);
+            return check.RunAll(timings, seed);
+        });
 
     private bool RunAll(bool timings, int seed)
     {
         var clock = Stopwatch.StartNew();
-        _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
+        Log.WriteLine($"device {Device.Ordinal}: {Device.Name} ({Device.Architecture}, {Device.MultiprocessorCount} SMs); random seed {seed}");
         Check("compile and load decode_attention_mma.cu, decode_attention_combine.cu and the CUDA-core decode_attention.cu", Compile);
-        if (_checks.AllPassed)
+        if (Checks.AllPassed)
         {
             foreach (var (headDim, heads, kvHeads) in new[] { (128, 12, 2), (64, 4, 2) })
             {
@@ -93,10 +66,10 @@ public sealed class DecodeAttentionCheck : IDisposable
             }
         }
 
-        _log.WriteLine();
-        foreach (var line in _summary) _log.WriteLine(line);
-        _log.WriteLine(_checks.Summary("decode attention check", clock.Elapsed));
-        return _checks.AllPassed;
+        Log.WriteLine();
+        foreach (var line in Summary) Log.WriteLine(line);
+        Log.WriteLine(Checks.Summary("decode attention check", clock.Elapsed));
+        return Checks.AllPassed;
     }
 
     /// <summary>The contexts 1, 20, 513, 3000 repeated over a batch, so that one step mixes short and long sequences.</summary>
@@ -106,26 +79,26 @@ public sealed class DecodeAttentionCheck : IDisposable
     {
         var compiled = new[]
         {
-            _compiler.Compile(KernelSources.DecodeAttentionMma),
-            _compiler.Compile(KernelSources.DecodeAttentionCombine),
-            CheckKernelSources.Compile(_compiler, CheckKernelSources.DecodeAttention),
+            Compiler.Compile(KernelSources.DecodeAttentionMma),
+            Compiler.Compile(KernelSources.DecodeAttentionCombine),
+            CheckKernelSources.Compile(Compiler, CheckKernelSources.DecodeAttention),
         };
         foreach (var kernel in compiled)
         {
-            _log.WriteLine($"  {kernel.FileName}: {(kernel.CacheHit ? "cache hit" : $"compiled in {kernel.CompileMilliseconds:F0} ms")}");
-            if (!string.IsNullOrWhiteSpace(kernel.Log)) _log.WriteLine($"  NVRTC log: {kernel.Log}");
-            _modules.Add(_driver.LoadModule(kernel.Cubin));
+            Log.WriteLine($"  {kernel.FileName}: {(kernel.CacheHit ? "cache hit" : $"compiled in {kernel.CompileMilliseconds:F0} ms")}");
+            if (!string.IsNullOrWhiteSpace(kernel.Log)) Log.WriteLine($"  NVRTC log: {kernel.Log}");
+            Modules.Add(Driver.LoadModule(kernel.Cubin));
         }
         foreach (var headDim in new[] { 64, 128 })
         {
-            var tensorCore = new DecodeAttentionMmaKernel(_driver, _modules[0], _modules[1], headDim);
-            var cudaCore = new CudaCoreDecodeAttentionKernel(_driver, _modules[2], tensorCore, headDim);
+            var tensorCore = new DecodeAttentionMmaKernel(Driver, Modules[0], Modules[1], headDim);
+            var cudaCore = new CudaCoreDecodeAttentionKernel(Driver, Modules[2], tensorCore, headDim);
             _kernels[headDim] = (tensorCore, cudaCore);
             foreach (var group in new[] { 2, 6 })
             {
                 var (registers, local) = tensorCore.Resources(group);
                 var (cudaCoreRegisters, cudaCoreLocal) = cudaCore.Resources(group);
-                _log.WriteLine($"  {DecodeAttentionMmaKernel.EntryPoint(headDim, group)}: {registers} registers, {local} bytes local, "
+                Log.WriteLine($"  {DecodeAttentionMmaKernel.EntryPoint(headDim, group)}: {registers} registers, {local} bytes local, "
                     + $"{DecodeAttentionMmaKernel.SharedBytesFor(headDim)} bytes dynamic shared; "
                     + $"{CudaCoreDecodeAttentionKernel.EntryPoint(headDim, group)}: {cudaCoreRegisters} registers, {cudaCoreLocal} bytes local");
             }
@@ -139,13 +112,13 @@ public sealed class DecodeAttentionCheck : IDisposable
         var shape = contexts.Length <= 4 ? string.Join(" ", contexts) : $"{contexts.Length} sequences of {string.Join("/", contexts.Distinct())}";
         Check($"accuracy HD {headDim}, {heads} heads / {kvHeads} KV, {count} splits, contexts {shape}", () =>
         {
-            var fixture = new PagedAttentionFixture(_random, headDim, heads, kvHeads, BlockSize, [.. contexts.Select(c => (c, 1))]);
+            var fixture = new PagedAttentionFixture(RandomSource, headDim, heads, kvHeads, BlockSize, [.. contexts.Select(c => (c, 1))]);
             var expected = fixture.Reference();
-            using var run = new DeviceStep(_driver, _stream, fixture);
+            using var run = new DeviceStep(Driver, Stream, fixture);
             var got = run.Output(() => _kernels[headDim].TensorCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
-                contexts.Length, count, BlockSize, heads, kvHeads, _stream));
+                contexts.Length, count, BlockSize, heads, kvHeads, Stream));
             var cudaCore = run.Output(() => _kernels[headDim].CudaCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
-                contexts.Length, count, BlockSize, heads, kvHeads, _stream));
+                contexts.Length, count, BlockSize, heads, kvHeads, Stream));
             var owned = fixture.OwnedRows();
             int width = fixture.QueryWidth, strayWrites = 0;
             ErrorAccumulator tensorVsRef = new(), cudaVsRef = new(), tensorVsCuda = new();
@@ -163,9 +136,9 @@ public sealed class DecodeAttentionCheck : IDisposable
                 tensorVsCuda.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(cudaCore[i]));
             }
             var (n, o, no) = (tensorVsRef.Result, cudaVsRef.Result, tensorVsCuda.Result);
-            _log.WriteLine($"  tensor cores vs float64: {n}");
-            _log.WriteLine($"  CUDA cores   vs float64: {o}");
-            _log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
+            Log.WriteLine($"  tensor cores vs float64: {n}");
+            Log.WriteLine($"  CUDA cores   vs float64: {o}");
+            Log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
             return n.NonFinite == 0 && n.RelativeL2 < MaxRelativeL2 && no.NonFinite == 0 && no.RelativeL2 < MaxRelativeL2 && strayWrites == 0;
         });
     }
@@ -175,16 +148,16 @@ public sealed class DecodeAttentionCheck : IDisposable
         Check($"timing: {name}", () =>
         {
             const int HeadDim = 128, Heads = 12, KvHeads = 2;
-            var fixture = new PagedAttentionFixture(_random, HeadDim, Heads, KvHeads, BlockSize, [.. Enumerable.Repeat((context, 1), batch)]);
-            int splits = DecodeAttentionMmaKernel.Splits(batch, KvHeads, _device.MultiprocessorCount);
-            using var run = new DeviceStep(_driver, _stream, fixture);
+            var fixture = new PagedAttentionFixture(RandomSource, HeadDim, Heads, KvHeads, BlockSize, [.. Enumerable.Repeat((context, 1), batch)]);
+            int splits = DecodeAttentionMmaKernel.Splits(batch, KvHeads, Device.MultiprocessorCount);
+            using var run = new DeviceStep(Driver, Stream, fixture);
             void LaunchTensorCore() => _kernels[HeadDim].TensorCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
-                batch, splits, BlockSize, Heads, KvHeads, _stream);
+                batch, splits, BlockSize, Heads, KvHeads, Stream);
             void LaunchCudaCore() => _kernels[HeadDim].CudaCore.Launch(run.Q, run.K, run.V, run.Out, run.Partials, run.SequenceTable, run.Tables,
-                batch, splits, BlockSize, Heads, KvHeads, _stream);
+                batch, splits, BlockSize, Heads, KvHeads, Stream);
             var fast = run.Output(LaunchTensorCore);
             var plain = run.Output(LaunchCudaCore);
-            double tensorMs = _timer.MedianMilliseconds(LaunchTensorCore), cudaMs = _timer.MedianMilliseconds(LaunchCudaCore);
+            double tensorMs = Timer.MedianMilliseconds(LaunchTensorCore), cudaMs = Timer.MedianMilliseconds(LaunchCudaCore);
             var owned = fixture.OwnedRows();
             var agreement = new ErrorAccumulator();
             for (int r = 0; r < fixture.Rows; r++)
@@ -199,20 +172,13 @@ public sealed class DecodeAttentionCheck : IDisposable
             var line = $"{name} (12 heads / 2 KV, HD 128, {splits} splits): tensor cores {tensorMs * 1000:F1} us ({bytes / (tensorMs * 1e-3) / 1e12:F2} TB/s), "
                 + $"CUDA cores {cudaMs * 1000:F1} us ({bytes / (cudaMs * 1e-3) / 1e12:F2} TB/s), x{cudaMs / tensorMs:F2}; "
                 + $"outputs differ by rel L2 {stats.RelativeL2:E2}";
-            _log.WriteLine("  " + line);
-            _summary.Add(line);
+            Log.WriteLine("  " + line);
+            Summary.Add(line);
             return stats.NonFinite == 0 && stats.RelativeL2 < MaxRelativeL2;
         });
     }
 
-    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
-    public void Dispose()
-    {
-        foreach (var module in _modules) module.Dispose();
-        _timer.Dispose();
-        _stream.Dispose();
-    }
 
     /// <summary>A fixture's inputs on the device, an output buffer and a partials buffer for the most splits.</summary>
     private sealed class DeviceStep : IDisposable

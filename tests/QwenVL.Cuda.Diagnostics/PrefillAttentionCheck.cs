@@ -15,59 +15,32 @@ namespace QwenVL.Cuda.Diagnostics;
 /// optionally, both kernels' time on 2B-shaped steps. Each check prints PASS or FAIL with its numbers; the last line
 /// is the verdict.
 /// </summary>
-public sealed class PrefillAttentionCheck : IDisposable
+public sealed class PrefillAttentionCheck : DeviceCheck
 {
     /// <summary>Largest rel. L2 error against float64 (bf16 output alone gives ~1e-3, bf16 probabilities a little more).</summary>
     public const double MaxRelativeL2 = 5e-3;
 
-    // Two bf16 NaNs: the output is poisoned with this before a kernel runs, so an unwritten element fails the check
-    // and a gap row that no longer holds it was written by mistake.
-    private const uint PoisonBf16Pair = 0x7FC07FC0;
-
-    private readonly TextWriter _log;
-    private readonly CheckTally _checks;
-    private readonly CudaDevice _device;
-    private readonly CudaDriver _driver;
-    private readonly CudaStreamHandle _stream;
-    private readonly KernelCompiler _compiler;
-    private readonly EventTimer _timer;
-    private readonly Random _random;
-    private readonly List<string> _summary = [];
-    private readonly List<CudaModuleHandle> _modules = [];
     private readonly Dictionary<int, (PagedPrefillAttentionKernel TensorCore, CudaCorePagedAttentionKernel CudaCore)> _kernels = [];
 
     private PrefillAttentionCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
+        : base(log, device, cubinCacheDirectory, seed)
     {
-        _log = log;
-        _checks = new CheckTally(log);
-        _device = device;
-        _driver = device.Driver;
-        _stream = _driver.CreateStream();
-        _timer = new EventTimer(_driver, _stream);
-        _compiler = new KernelCompiler(device.Architecture, new CubinCache(cubinCacheDirectory));
-        _random = new Random(seed);
     }
 
     /// <param name="timings">false: the accuracy checks only (the test suite's run)</param>
     public static bool Run(TextWriter log, string cubinCacheDirectory, bool timings = true)
-    {
-        if (!CudaDevice.IsAvailable(out var reason))
+        => OnDevice(log, "prefill attention check", (device, seed) =>
         {
-            log.WriteLine($"prefill attention check: FAIL ({reason})");
-            return false;
-        }
-        var seed = Environment.TickCount & int.MaxValue;
-        using var device = CudaDevice.Open(0);
-        using var check = new PrefillAttentionCheck(log, device, cubinCacheDirectory, seed);
-        return check.RunAll(timings, seed);
-    }
+            using var check = new PrefillAttentionCheck(log, device, cubinCacheDirectory, seed);
+            return check.RunAll(timings, seed);
+        });
 
     private bool RunAll(bool timings, int seed)
     {
         var clock = Stopwatch.StartNew();
-        _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs); random seed {seed}");
+        Log.WriteLine($"device {Device.Ordinal}: {Device.Name} ({Device.Architecture}, {Device.MultiprocessorCount} SMs); random seed {seed}");
         Check("compile and load paged_prefill_attention.cu and the CUDA-core paged_attention.cu", Compile);
-        if (_checks.AllPassed)
+        if (Checks.AllPassed)
         {
             // (context before the step, queries in the step) per sequence: prefix hits and later chunks (context > 0),
             // single queries, counts around the 64-query tile and the CUDA-core kernel's tiles.
@@ -87,27 +60,27 @@ public sealed class PrefillAttentionCheck : IDisposable
             }
         }
 
-        _log.WriteLine();
-        foreach (var line in _summary) _log.WriteLine(line);
-        _log.WriteLine(_checks.Summary("prefill attention check", clock.Elapsed));
-        return _checks.AllPassed;
+        Log.WriteLine();
+        foreach (var line in Summary) Log.WriteLine(line);
+        Log.WriteLine(Checks.Summary("prefill attention check", clock.Elapsed));
+        return Checks.AllPassed;
     }
 
     private bool Compile()
     {
-        foreach (var compiled in new[] { _compiler.Compile(KernelSources.PagedPrefillAttention), CheckKernelSources.Compile(_compiler, CheckKernelSources.PagedAttention) })
+        foreach (var compiled in new[] { Compiler.Compile(KernelSources.PagedPrefillAttention), CheckKernelSources.Compile(Compiler, CheckKernelSources.PagedAttention) })
         {
-            _log.WriteLine($"  {compiled.FileName}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}");
-            if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
-            _modules.Add(_driver.LoadModule(compiled.Cubin));
+            Log.WriteLine($"  {compiled.FileName}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}");
+            if (!string.IsNullOrWhiteSpace(compiled.Log)) Log.WriteLine($"  NVRTC log: {compiled.Log}");
+            Modules.Add(Driver.LoadModule(compiled.Cubin));
         }
         foreach (var headDim in PagedPrefillAttentionKernel.HeadDims)
         {
-            var kernel = new PagedPrefillAttentionKernel(_driver, _modules[0], headDim);
-            _kernels[headDim] = (kernel, new CudaCorePagedAttentionKernel(_driver, _modules[1], headDim));
+            var kernel = new PagedPrefillAttentionKernel(Driver, Modules[0], headDim);
+            _kernels[headDim] = (kernel, new CudaCorePagedAttentionKernel(Driver, Modules[1], headDim));
             var f = kernel.Function;
-            int local = _driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes);
-            _log.WriteLine($"  {f.Name}: {_driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, {local} bytes local"
+            int local = Driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes);
+            Log.WriteLine($"  {f.Name}: {Driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, {local} bytes local"
                 + $"{(local > 0 ? " (spills: slower, still correct)" : "")}, {kernel.SharedBytes} bytes dynamic shared");
         }
         return true;
@@ -118,11 +91,11 @@ public sealed class PrefillAttentionCheck : IDisposable
         var shape = string.Join(" ", sequences.Select(s => $"{s.Item1}+{s.Item2}"));
         Check($"accuracy HD {headDim}, {heads} heads / {kvHeads} KV, block {blockSize}, ctx+queries {shape}", () =>
         {
-            var fixture = new PagedAttentionFixture(_random, headDim, heads, kvHeads, blockSize, sequences);
+            var fixture = new PagedAttentionFixture(RandomSource, headDim, heads, kvHeads, blockSize, sequences);
             var expected = fixture.Reference();
-            using var run = new DeviceStep(_driver, _stream, fixture);
-            var got = run.Output(_kernels[headDim].TensorCore, _timer, time: false).Bits;
-            var cudaCore = run.Output(_kernels[headDim].CudaCore, _timer, time: false).Bits;
+            using var run = new DeviceStep(Driver, Stream, fixture);
+            var got = run.Output(_kernels[headDim].TensorCore, Timer, time: false).Bits;
+            var cudaCore = run.Output(_kernels[headDim].CudaCore, Timer, time: false).Bits;
             var owned = fixture.OwnedRows();
             var width = fixture.QueryWidth;
 
@@ -142,9 +115,9 @@ public sealed class PrefillAttentionCheck : IDisposable
                 tensorVsCuda.Add(BFloat16.ToSingle(got[i]), BFloat16.ToSingle(cudaCore[i]));
             }
             var (n, o, no) = (tensorVsRef.Result, cudaVsRef.Result, tensorVsCuda.Result);
-            _log.WriteLine($"  tensor cores vs float64: {n}");
-            _log.WriteLine($"  CUDA cores   vs float64: {o}");
-            _log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
+            Log.WriteLine($"  tensor cores vs float64: {n}");
+            Log.WriteLine($"  CUDA cores   vs float64: {o}");
+            Log.WriteLine($"  tensor cores vs CUDA cores: rel L2 {no.RelativeL2:E2}, max abs {no.MaxAbs:G3}; gap-row elements written: {strayWrites}");
             return n.NonFinite == 0 && n.RelativeL2 < MaxRelativeL2 && no.NonFinite == 0 && no.RelativeL2 < 2 * MaxRelativeL2 && strayWrites == 0;
         });
     }
@@ -154,10 +127,10 @@ public sealed class PrefillAttentionCheck : IDisposable
         Check($"timing: {name}", () =>
         {
             const int HeadDim = 128, Heads = 12, KvHeads = 2;
-            var fixture = new PagedAttentionFixture(_random, HeadDim, Heads, KvHeads, 16, sequences);
-            using var run = new DeviceStep(_driver, _stream, fixture);
-            var (fast, fastMs) = run.Output(_kernels[HeadDim].TensorCore, _timer, time: true);
-            var (plain, plainMs) = run.Output(_kernels[HeadDim].CudaCore, _timer, time: true);
+            var fixture = new PagedAttentionFixture(RandomSource, HeadDim, Heads, KvHeads, 16, sequences);
+            using var run = new DeviceStep(Driver, Stream, fixture);
+            var (fast, fastMs) = run.Output(_kernels[HeadDim].TensorCore, Timer, time: true);
+            var (plain, plainMs) = run.Output(_kernels[HeadDim].CudaCore, Timer, time: true);
             var owned = fixture.OwnedRows();
             var agreement = new ErrorAccumulator();
             for (int r = 0; r < fixture.Rows; r++)
@@ -172,20 +145,13 @@ public sealed class PrefillAttentionCheck : IDisposable
             var line = $"{name} (12 heads / 2 KV, HD 128): tensor cores {fastMs * 1000:F0} us ({flops / (fastMs * 1e-3) / 1e12:F1} TFLOP/s), "
                 + $"CUDA cores {plainMs * 1000:F0} us ({flops / (plainMs * 1e-3) / 1e12:F1} TFLOP/s), x{plainMs / fastMs:F1}; "
                 + $"outputs differ by rel L2 {stats.RelativeL2:E2}";
-            _log.WriteLine("  " + line);
-            _summary.Add(line);
+            Log.WriteLine("  " + line);
+            Summary.Add(line);
             return stats.NonFinite == 0 && stats.RelativeL2 < 2 * MaxRelativeL2;
         });
     }
 
-    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
-    public void Dispose()
-    {
-        foreach (var module in _modules) module.Dispose();
-        _timer.Dispose();
-        _stream.Dispose();
-    }
 
     /// <summary>A fixture's inputs on the device, both kernels' tile lists, and one output buffer.</summary>
     private sealed class DeviceStep : IDisposable

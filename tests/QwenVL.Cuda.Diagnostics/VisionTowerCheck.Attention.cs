@@ -7,9 +7,6 @@ namespace QwenVL.Cuda.Diagnostics;
 
 public sealed partial class VisionTowerCheck
 {
-    // Two bf16 NaNs: outputs are poisoned with this before a kernel runs, so an unwritten one fails the check.
-    private const uint PoisonBf16Pair = 0x7FC07FC0;
-
     private void CheckAttentionKernels()
     {
         int[] segments = [100, 37, 64, 130, 4];
@@ -22,32 +19,32 @@ public sealed partial class VisionTowerCheck
     private bool CheckAttention(int headDim, int heads, int[] segments)
     {
         int width = heads * headDim, n = segments.Sum();
-        var qkv = HostReference.RandomBf16(_random, n * 3 * width, -2f, 2f);
+        var qkv = HostReference.RandomBf16(RandomSource, n * 3 * width, -2f, 2f);
         var tiles = new int[AttentionTiles.Count(segments) * AttentionTiles.Stride];
         int tileCount = AttentionTiles.Fill(segments, tiles);
         var expected = HostAttention(qkv, segments, heads, headDim);
 
-        using var module = _driver.LoadModule(_compiler.Compile(KernelSources.VisionAttention).Cubin);
-        var kernel = new VisionAttentionKernel(_driver, module, headDim);
-        using var reference = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, headDim);
-        using var block = new DeviceBlock(_driver, qkv.Length * 2L + n * width * 2L + tiles.Length * 4L + 3 * DeviceArena.DefaultAlignment);
+        using var module = Driver.LoadModule(Compiler.Compile(KernelSources.VisionAttention).Cubin);
+        var kernel = new VisionAttentionKernel(Driver, module, headDim);
+        using var reference = CudaCoreVisionAttentionKernel.Load(Driver, Compiler, headDim);
+        using var block = new DeviceBlock(Driver, qkv.Length * 2L + n * width * 2L + tiles.Length * 4L + 3 * DeviceArena.DefaultAlignment);
         var dQkv = block.Allocate(qkv.Length * 2L);
         var dOut = block.Allocate(n * width * 2L);
         var dTiles = block.Allocate(tiles.Length * 4L);
-        DeviceCopy.Upload<ushort>(_driver, _stream, dQkv, qkv);
-        DeviceCopy.Upload<int>(_driver, _stream, dTiles, tiles);
+        DeviceCopy.Upload<ushort>(Driver, Stream, dQkv, qkv);
+        DeviceCopy.Upload<int>(Driver, Stream, dTiles, tiles);
 
         var ok = true;
         foreach (var (label, attention) in new (string, IVisionAttention)[] { ("tensor-core", kernel), ("plain fp32", reference) })
         {
-            _driver.MemsetD32Async(dOut, PoisonBf16Pair, n * width / 2, _stream);
-            attention.Launch(dQkv, dOut, dTiles, tileCount, heads, _stream);
+            Driver.MemsetD32Async(dOut, PoisonBf16Pair, n * width / 2, Stream);
+            attention.Launch(dQkv, dOut, dTiles, tileCount, heads, Stream);
             var got = new ushort[n * width];
-            DeviceCopy.Download<ushort>(_driver, _stream, got, dOut);
+            DeviceCopy.Download<ushort>(Driver, Stream, got, dOut);
             var errors = new ErrorAccumulator();
             for (int i = 0; i < got.Length; i++) errors.Add(BFloat16.ToSingle(got[i]), expected[i]);
             var stats = errors.Result;
-            _log.WriteLine($"  {label} kernel, {tileCount} tiles: {stats}");
+            Log.WriteLine($"  {label} kernel, {tileCount} tiles: {stats}");
             ok &= stats.NonFinite == 0 && stats.RelativeL2 < 1e-2;
         }
         return ok;
@@ -94,22 +91,22 @@ public sealed partial class VisionTowerCheck
         int width = heads * headDim;
         var tiles = new int[AttentionTiles.MaxCount(patches, 4) * AttentionTiles.Stride];
         int tileCount = AttentionTiles.FillForFrames(1, patches, tiles);
-        using var module = _driver.LoadModule(_compiler.Compile(KernelSources.VisionAttention).Cubin);
-        var kernel = new VisionAttentionKernel(_driver, module, headDim);
-        using var reference = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, headDim);
-        using var block = new DeviceBlock(_driver, patches * 4L * width * 2 + tiles.Length * 4L + 3 * DeviceArena.DefaultAlignment);
+        using var module = Driver.LoadModule(Compiler.Compile(KernelSources.VisionAttention).Cubin);
+        var kernel = new VisionAttentionKernel(Driver, module, headDim);
+        using var reference = CudaCoreVisionAttentionKernel.Load(Driver, Compiler, headDim);
+        using var block = new DeviceBlock(Driver, patches * 4L * width * 2 + tiles.Length * 4L + 3 * DeviceArena.DefaultAlignment);
         var dQkv = block.Allocate(patches * 3L * width * 2);
         var dOut = block.Allocate(patches * (long)width * 2);
         var dTiles = block.Allocate(tiles.Length * 4L);
-        DeviceCopy.Upload<ushort>(_driver, _stream, dQkv, HostReference.RandomBf16(_random, patches * 3 * width, -2f, 2f));
-        DeviceCopy.Upload<int>(_driver, _stream, dTiles, tiles);
+        DeviceCopy.Upload<ushort>(Driver, Stream, dQkv, HostReference.RandomBf16(RandomSource, patches * 3 * width, -2f, 2f));
+        DeviceCopy.Upload<int>(Driver, Stream, dTiles, tiles);
         double flops = 4.0 * patches * patches * width;
-        var fast = _timer.MedianMilliseconds(() => kernel.Launch(dQkv, dOut, dTiles, tileCount, heads, _stream));
-        var plain = _timer.MedianMilliseconds(() => reference.Launch(dQkv, dOut, dTiles, tileCount, heads, _stream), warmups: 1, repeats: 5);
+        var fast = Timer.MedianMilliseconds(() => kernel.Launch(dQkv, dOut, dTiles, tileCount, heads, Stream));
+        var plain = Timer.MedianMilliseconds(() => reference.Launch(dQkv, dOut, dTiles, tileCount, heads, Stream), warmups: 1, repeats: 5);
         var line = $"attention, {patches} patches x {heads} heads of {headDim}: tensor cores {fast * 1000:F0} us ({flops / (fast * 1e-3) / 1e12:F1} TFLOP/s), "
             + $"plain fp32 {plain * 1000:F0} us ({flops / (plain * 1e-3) / 1e12:F1} TFLOP/s)";
-        _log.WriteLine("  " + line);
-        _summary.Add(line);
+        Log.WriteLine("  " + line);
+        Summary.Add(line);
         return true;
     }
 }

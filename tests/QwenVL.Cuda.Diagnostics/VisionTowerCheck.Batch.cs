@@ -50,13 +50,13 @@ public sealed partial class VisionTowerCheck
             double relative = scale > 0 ? diff / scale : double.PositiveInfinity;
             worst = Math.Max(worst, relative);
             var (t, h, w) = BatchGrids[i];
-            _log.WriteLine($"  image {i} grid {t}x{h}x{w} ({tower.TokenCount(images[i])} tokens): batched vs alone max abs diff {diff:G3}, "
+            Log.WriteLine($"  image {i} grid {t}x{h}x{w} ({tower.TokenCount(images[i])} tokens): batched vs alone max abs diff {diff:G3}, "
                 + $"max abs value {scale:G3}, ratio {relative:E2}");
         }
         var line = $"{label}: {images.Length} images ({BatchPatches} patches) in one pass vs one at a time: "
             + $"{(identical ? "bit-identical" : $"max abs diff / max abs value {worst:E2}")}{(finite ? "" : ", NON-FINITE values")}";
-        _log.WriteLine("  " + line);
-        _summary.Add(line);
+        Log.WriteLine("  " + line);
+        Summary.Add(line);
         return finite && worst <= BatchTolerance;
     }
 
@@ -73,23 +73,23 @@ public sealed partial class VisionTowerCheck
         var images = RandomImages(config, Enumerable.Repeat((1, 32, 32), count).ToArray());
         int patches = images.Sum(i => i.PatchCount);
         var clock = Stopwatch.StartNew();
-        using var tower = new CudaVisionTower(_device, _stream, _compiler, checkpoint, config, Math.Max(patches, BatchPatches));
-        _log.WriteLine($"  tower for {tower.MaxPatches} patches a pass built in {clock.Elapsed.TotalSeconds:F1} s: activations {tower.ActivationBytes / Mebi:F0} MiB");
+        using var tower = new CudaVisionTower(Device, Stream, Compiler, checkpoint, config, Math.Max(patches, BatchPatches));
+        Log.WriteLine($"  tower for {tower.MaxPatches} patches a pass built in {clock.Elapsed.TotalSeconds:F1} s: activations {tower.ActivationBytes / Mebi:F0} MiB");
         bool agrees = CompareBatched(tower, "2B shapes");
 
-        using var block = new DeviceBlock(_driver, images.Sum(i => (long)tower.TokenCount(i) * config.OutHiddenSize * sizeof(float) + DeviceArena.DefaultAlignment));
+        using var block = new DeviceBlock(Driver, images.Sum(i => (long)tower.TokenCount(i) * config.OutHiddenSize * sizeof(float) + DeviceArena.DefaultAlignment));
         var destinations = images.Select(i => block.Allocate((long)tower.TokenCount(i) * config.OutHiddenSize * sizeof(float))).ToArray();
-        var msAlone = _timer.MedianMilliseconds(() =>
+        var msAlone = Timer.MedianMilliseconds(() =>
         {
             for (int i = 0; i < count; i++) tower.EncodeF32(images[i], destinations[i]);
         }, warmups: 2, repeats: 7);
-        var msTogether = _timer.MedianMilliseconds(() => tower.EncodeBatchF32(images, destinations), warmups: 2, repeats: 7);
+        var msTogether = Timer.MedianMilliseconds(() => tower.EncodeBatchF32(images, destinations), warmups: 2, repeats: 7);
         double flops = tower.Flops(images);
         var timing = $"2B shapes, {count} 448x448 images ({patches} patches): one at a time {msAlone:F2} ms ({msAlone / count:F2} per image), "
             + $"in one pass {msTogether:F2} ms ({msTogether / count:F2} per image, {flops / (msTogether * 1e-3) / 1e12:F0} TFLOP/s); "
             + $"speed-up {msAlone / msTogether:F2}x (device time, median of 7)";
-        _log.WriteLine("  " + timing);
-        _summary.Add(timing);
+        Log.WriteLine("  " + timing);
+        Summary.Add(timing);
         return agrees;
     });
 
@@ -97,9 +97,9 @@ public sealed partial class VisionTowerCheck
     private float[][] EncodeF32(CudaVisionTower tower, PixelPatches[] images, bool batched)
     {
         int hidden = tower.Config.OutHiddenSize;
-        using var block = new DeviceBlock(_driver, images.Sum(i => (long)tower.TokenCount(i) * hidden * sizeof(float) + DeviceArena.DefaultAlignment));
+        using var block = new DeviceBlock(Driver, images.Sum(i => (long)tower.TokenCount(i) * hidden * sizeof(float) + DeviceArena.DefaultAlignment));
         var destinations = images.Select(i => block.Allocate((long)tower.TokenCount(i) * hidden * sizeof(float))).ToArray();
-        _driver.MemsetD32Async(block.Address, PoisonF32, block.Bytes / sizeof(float), _stream);
+        Driver.MemsetD32Async(block.Address, PoisonF32, block.Bytes / sizeof(float), Stream);
         if (batched) tower.EncodeBatchF32(images, destinations);
         else
         {
@@ -109,7 +109,7 @@ public sealed partial class VisionTowerCheck
         for (int i = 0; i < images.Length; i++)
         {
             rows[i] = new float[tower.TokenCount(images[i]) * hidden];
-            DeviceCopy.Download<float>(_driver, _stream, rows[i], destinations[i]);
+            DeviceCopy.Download<float>(Driver, Stream, rows[i], destinations[i]);
         }
         return rows;
     }
@@ -121,7 +121,7 @@ public sealed partial class VisionTowerCheck
         return grids.Select(g =>
         {
             var values = new float[g.T * g.H * g.W * patchIn];
-            for (int i = 0; i < values.Length; i++) values[i] = 4 * _random.NextSingle() - 2;
+            for (int i = 0; i < values.Length; i++) values[i] = 4 * RandomSource.NextSingle() - 2;
             return new PixelPatches(values, g.T, g.H, g.W);
         }).ToArray();
     }

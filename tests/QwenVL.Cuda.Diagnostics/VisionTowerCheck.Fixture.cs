@@ -36,10 +36,10 @@ public sealed partial class VisionTowerCheck
         using var referenceFile = reference;
         var config = model.Config.Vision;
         int maxPatches = cases.SelectMany(c => c.Patches).Max(p => p.PatchCount);
-        _log.WriteLine($"  vision: depth {config.Depth}, width {config.EmbedDim}, {config.NumHeads} heads, out {config.OutHiddenSize}; "
+        Log.WriteLine($"  vision: depth {config.Depth}, width {config.EmbedDim}, {config.NumHeads} heads, out {config.OutHiddenSize}; "
             + $"largest image {maxPatches} patches");
         var cpu = new CpuVisionTower(CpuVisionWeights.Load(ckpt, config));
-        using var tower = new CudaVisionTower(_device, _stream, _compiler, ckpt, config, maxPatches);
+        using var tower = new CudaVisionTower(Device, Stream, Compiler, ckpt, config, maxPatches);
 
         // Towers cut short after d blocks (the merger still runs): where an error starts, its stage is to blame.
         var first = cases[0].Patches[0];
@@ -48,9 +48,9 @@ public sealed partial class VisionTowerCheck
             var cut = config with { Depth = depth };
             Check($"tiny tower cut after {depth} block(s) vs CPU", () =>
             {
-                using var shortTower = new CudaVisionTower(_device, _stream, _compiler, ckpt, cut, first.PatchCount);
+                using var shortTower = new CudaVisionTower(Device, Stream, Compiler, ckpt, cut, first.PatchCount);
                 var stats = Compare(shortTower.EncodeToHost(first), new CpuVisionTower(CpuVisionWeights.Load(ckpt, cut)).Encode(first));
-                _log.WriteLine($"  {stats}");
+                Log.WriteLine($"  {stats}");
                 return Passes(stats);
             });
         }
@@ -62,19 +62,19 @@ public sealed partial class VisionTowerCheck
             var once = tower.EncodeToHost(first);
             var again = tower.EncodeToHost(first);
             int rows = tower.TokenCount(first);
-            using var block = new Memory.DeviceBlock(_driver, rows * (long)tower.OutputRowBytes + 512);
+            using var block = new Memory.DeviceBlock(Driver, rows * (long)tower.OutputRowBytes + 512);
             tower.Encode(first, block.Address + 2);
             var bits = new ushort[rows * config.OutHiddenSize];
-            Memory.DeviceCopy.Download<ushort>(_driver, _stream, bits, block.Address + 2);
+            Memory.DeviceCopy.Download<ushort>(Driver, Stream, bits, block.Address + 2);
             var unaligned = new float[bits.Length];
             BFloat16.ToSingle(bits, unaligned);
-            _log.WriteLine($"  repeat identical: {once.AsSpan().SequenceEqual(again)}, unaligned identical: {once.AsSpan().SequenceEqual(unaligned)}");
+            Log.WriteLine($"  repeat identical: {once.AsSpan().SequenceEqual(again)}, unaligned identical: {once.AsSpan().SequenceEqual(unaligned)}");
             return once.AsSpan().SequenceEqual(again) && once.AsSpan().SequenceEqual(unaligned);
         });
 
         Check("tiny tower: images of different grids encoded in one pass equal each encoded alone", () =>
         {
-            using var batchTower = new CudaVisionTower(_device, _stream, _compiler, ckpt, config, BatchPatches);
+            using var batchTower = new CudaVisionTower(Device, Stream, Compiler, ckpt, config, BatchPatches);
             return CompareBatched(batchTower, "tiny");
         });
     }
@@ -89,7 +89,7 @@ public sealed partial class VisionTowerCheck
 
         var gpu = c.Patches.SelectMany(tower.EncodeToHost).ToArray();
         float[] gpuPlain;
-        using (var plain = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, tower.AttentionHeadDim))
+        using (var plain = CudaCoreVisionAttentionKernel.Load(Driver, Compiler, tower.AttentionHeadDim))
         {
             tower.AttentionOverride = plain;
             gpuPlain = c.Patches.SelectMany(tower.EncodeToHost).ToArray();
@@ -102,13 +102,13 @@ public sealed partial class VisionTowerCheck
         var vsCpu = Compare(gpu, host);
         var plainVsHf = Compare(gpuPlain, hf);
         var cpuVsHf = Compare(host, hf);
-        _log.WriteLine($"  grids {string.Join(" ", grids.Select(g => string.Join("x", g)))} (reference {(gridsMatch ? "same" : "DIFFERENT")}), "
+        Log.WriteLine($"  grids {string.Join(" ", grids.Select(g => string.Join("x", g)))} (reference {(gridsMatch ? "same" : "DIFFERENT")}), "
             + $"pixel values max abs diff {pixelError:G3}");
-        _log.WriteLine($"  GPU vs HF:   {vsHf}");
-        _log.WriteLine($"  GPU vs CPU:  {vsCpu}");
-        _log.WriteLine($"  GPU with plain attention vs HF: {plainVsHf}");
-        _log.WriteLine($"  CPU vs HF:   {cpuVsHf}");
-        _summary.Add($"tiny {c.Name,-20} {hf.Length / tower.Config.OutHiddenSize,4} tokens: vs HF max abs {vsHf.MaxAbs:E2} rel L2 {vsHf.RelativeL2:E2}; "
+        Log.WriteLine($"  GPU vs HF:   {vsHf}");
+        Log.WriteLine($"  GPU vs CPU:  {vsCpu}");
+        Log.WriteLine($"  GPU with plain attention vs HF: {plainVsHf}");
+        Log.WriteLine($"  CPU vs HF:   {cpuVsHf}");
+        Summary.Add($"tiny {c.Name,-20} {hf.Length / tower.Config.OutHiddenSize,4} tokens: vs HF max abs {vsHf.MaxAbs:E2} rel L2 {vsHf.RelativeL2:E2}; "
             + $"vs CPU max abs {vsCpu.MaxAbs:E2} rel L2 {vsCpu.RelativeL2:E2}");
         return gridsMatch && gpu.Length == hf.Length && Passes(vsHf) && Passes(vsCpu);
     }

@@ -24,49 +24,49 @@ public sealed partial class VisionTowerCheck
         var processor = new ImageProcessor(model.Preprocessor);
         var big = processor.Preprocess(SyntheticImage(448, 448, seed: 7));
         var small = processor.Preprocess(SyntheticImage(112, 112, seed: 8));
-        _log.WriteLine($"  vision: depth {config.Depth}, width {config.EmbedDim}, {config.NumHeads} heads, mlp x{config.MlpRatio}, out {config.OutHiddenSize}; "
+        Log.WriteLine($"  vision: depth {config.Depth}, width {config.EmbedDim}, {config.NumHeads} heads, mlp x{config.MlpRatio}, out {config.OutHiddenSize}; "
             + $"448x448 -> grid {big.GridT}x{big.GridH}x{big.GridW}, 112x112 -> {small.GridT}x{small.GridH}x{small.GridW}");
 
         var clock = Stopwatch.StartNew();
-        using var tower = new CudaVisionTower(_device, _stream, _compiler, checkpoint, config, big.PatchCount);
-        var (free, _) = _device.MemoryInfo();
-        _log.WriteLine($"  tower built in {clock.Elapsed.TotalSeconds:F1} s: weights {tower.WeightBytes / Mebi:F0} MiB, "
+        using var tower = new CudaVisionTower(Device, Stream, Compiler, checkpoint, config, big.PatchCount);
+        var (free, _) = Device.MemoryInfo();
+        Log.WriteLine($"  tower built in {clock.Elapsed.TotalSeconds:F1} s: weights {tower.WeightBytes / Mebi:F0} MiB, "
             + $"activations {tower.ActivationBytes / Mebi:F0} MiB; {free / Mebi / 1024:F1} GiB left free");
 
         int tokens = tower.TokenCount(big);
-        using var output = new DeviceBlock(_driver, (long)tokens * tower.OutputRowBytes);
-        var ms = _timer.MedianMilliseconds(() => tower.Encode(big, output.Address), warmups: 3, repeats: 15);
+        using var output = new DeviceBlock(Driver, (long)tokens * tower.OutputRowBytes);
+        var ms = Timer.MedianMilliseconds(() => tower.Encode(big, output.Address), warmups: 3, repeats: 15);
         var walls = new double[7];
         for (int i = 0; i < walls.Length; i++)
         {
             var wall = Stopwatch.StartNew();
             tower.Encode(big, output.Address);
-            _driver.Synchronize(_stream);
+            Driver.Synchronize(Stream);
             walls[i] = wall.Elapsed.TotalMilliseconds;
         }
         Array.Sort(walls);
         // Ten encodes queued back to back: the host staging of one image overlaps the device work of the last.
         const int queued = 10;
-        var msQueued = _timer.MedianMilliseconds(() =>
+        var msQueued = Timer.MedianMilliseconds(() =>
         {
             for (int i = 0; i < queued; i++) tower.Encode(big, output.Address);
         }, warmups: 1, repeats: 5) / queued;
         double flops = tower.Flops(big);
         double msPlain;
-        using (var plain = CudaCoreVisionAttentionKernel.Load(_driver, _compiler, tower.AttentionHeadDim))
+        using (var plain = CudaCoreVisionAttentionKernel.Load(Driver, Compiler, tower.AttentionHeadDim))
         {
             tower.AttentionOverride = plain;
-            msPlain = _timer.MedianMilliseconds(() => tower.Encode(big, output.Address), warmups: 1, repeats: 3);
+            msPlain = Timer.MedianMilliseconds(() => tower.Encode(big, output.Address), warmups: 1, repeats: 3);
             tower.AttentionOverride = null;
         }
         var timing = $"2B shapes, 448x448 image ({big.PatchCount} patches -> {tokens} tokens): {ms:F2} ms per image (device time, warm, median of 15), "
             + $"{walls[walls.Length / 2]:F2} ms host wall with sync; {msQueued:F2} ms per image with {queued} queued back to back "
             + $"({flops / 1e9:F0} GFLOP -> {flops / (msQueued * 1e-3) / 1e12:F0} TFLOP/s); "
             + $"with the plain attention kernel {msPlain:F2} ms";
-        _log.WriteLine("  " + timing);
-        _summary.Add(timing);
+        Log.WriteLine("  " + timing);
+        Summary.Add(timing);
 
-        using (var profile = new VisionStageProfile(_driver))
+        using (var profile = new VisionStageProfile(Driver))
         {
             tower.Profile = profile;
             tower.Encode(big, output.Address);
@@ -74,8 +74,8 @@ public sealed partial class VisionTowerCheck
             var stages = profile.Milliseconds();
             var split = $"2B shapes, 448x448, one encode with events between stages: "
                 + string.Join(", ", stages.Select(s => $"{s.Key} {s.Value:F2} ms")) + $" (sum {stages.Values.Sum():F2})";
-            _log.WriteLine("  " + split);
-            _summary.Add(split);
+            Log.WriteLine("  " + split);
+            Summary.Add(split);
         }
 
         var gpu = tower.EncodeToHost(small);
@@ -86,8 +86,8 @@ public sealed partial class VisionTowerCheck
         var cpu = new CpuVisionTower(cpuWeights).Encode(small);
         var stats = Compare(gpu, cpu);
         var accuracy = $"2B shapes, 112x112 image ({small.PatchCount} patches): GPU vs CPU {stats} (CPU weights {load:F1} s, CPU encode {clock.Elapsed.TotalSeconds:F1} s)";
-        _log.WriteLine("  " + accuracy);
-        _summary.Add(accuracy);
+        Log.WriteLine("  " + accuracy);
+        Summary.Add(accuracy);
         return stats.NonFinite == 0 && stats.RelativeL2 < LargeTolerance;
     });
 

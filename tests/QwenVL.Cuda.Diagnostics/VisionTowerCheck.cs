@@ -12,52 +12,30 @@ namespace QwenVL.Cuda.Diagnostics;
 /// With either model, several images encoded in one pass against each encoded alone (and, at the 2B shapes, the time).
 /// Each check prints PASS or FAIL with its numbers; the last line is the verdict.
 /// </summary>
-public sealed partial class VisionTowerCheck : IDisposable
+public sealed partial class VisionTowerCheck : DeviceCheck
 {
     private const double Mebi = 1024.0 * 1024.0;
 
-    private readonly TextWriter _log;
-    private readonly CheckTally _checks;
-    private readonly CudaDevice _device;
-    private readonly CudaDriver _driver;
-    private readonly CudaStreamHandle _stream;
-    private readonly KernelCompiler _compiler;
-    private readonly EventTimer _timer;
-    private readonly Random _random;
-    private readonly List<string> _summary = [];
 
     private VisionTowerCheck(TextWriter log, CudaDevice device, string cubinCacheDirectory, int seed)
+        : base(log, device, cubinCacheDirectory, seed)
     {
-        _log = log;
-        _checks = new CheckTally(log);
-        _device = device;
-        _driver = device.Driver;
-        _stream = _driver.CreateStream();
-        _timer = new EventTimer(_driver, _stream);
-        _compiler = new KernelCompiler(device.Architecture, new CubinCache(cubinCacheDirectory));
-        _random = new Random(seed);
     }
 
     /// <param name="tinyDirectory">The tiny fixture (model, reference.json/.safetensors, images/), or null to skip.</param>
     /// <param name="largeDirectory">A checkpoint with the 2B vision shapes, or null to skip the timing.</param>
     public static bool Run(TextWriter log, string? tinyDirectory, string? largeDirectory, string cubinCacheDirectory)
-    {
-        if (!CudaDevice.IsAvailable(out var reason))
+        => OnDevice(log, "vision check", (device, seed) =>
         {
-            log.WriteLine($"vision check: FAIL ({reason})");
-            return false;
-        }
-        var seed = Environment.TickCount & int.MaxValue;
-        using var device = CudaDevice.Open(0);
-        using var check = new VisionTowerCheck(log, device, cubinCacheDirectory, seed);
-        return check.RunAll(tinyDirectory, largeDirectory, seed);
-    }
+            using var check = new VisionTowerCheck(log, device, cubinCacheDirectory, seed);
+            return check.RunAll(tinyDirectory, largeDirectory, seed);
+        });
 
     private bool RunAll(string? tinyDirectory, string? largeDirectory, int seed)
     {
         var clock = Stopwatch.StartNew();
-        var (free, total) = _device.MemoryInfo();
-        _log.WriteLine($"device {_device.Ordinal}: {_device.Name} ({_device.Architecture}, {_device.MultiprocessorCount} SMs), "
+        var (free, total) = Device.MemoryInfo();
+        Log.WriteLine($"device {Device.Ordinal}: {Device.Name} ({Device.Architecture}, {Device.MultiprocessorCount} SMs), "
             + $"{free / Mebi / 1024:F1} of {total / Mebi / 1024:F1} GiB free; random seed {seed}");
         CompileAll();
         CheckAttentionKernels();
@@ -68,10 +46,10 @@ public sealed partial class VisionTowerCheck : IDisposable
             MeasureBatchedLarge(largeDirectory);
         }
 
-        _log.WriteLine();
-        foreach (var line in _summary) _log.WriteLine(line);
-        _log.WriteLine(_checks.Summary("vision check", clock.Elapsed));
-        return _checks.AllPassed;
+        Log.WriteLine();
+        foreach (var line in Summary) Log.WriteLine(line);
+        Log.WriteLine(Checks.Summary("vision check", clock.Elapsed));
+        return Checks.AllPassed;
     }
 
     /// <summary>Compiles every vision kernel file once up front, so a compile error shows for each file with its log.</summary>
@@ -81,14 +59,14 @@ public sealed partial class VisionTowerCheck : IDisposable
         {
             Check($"compile and load {file}", () =>
             {
-                var compiled = _compiler.Compile(file);
-                using var module = _driver.LoadModule(compiled.Cubin);
-                _log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}, cubin {compiled.Cubin.Length / 1024.0:F1} KiB");
-                if (!string.IsNullOrWhiteSpace(compiled.Log)) _log.WriteLine($"  NVRTC log: {compiled.Log}");
+                var compiled = Compiler.Compile(file);
+                using var module = Driver.LoadModule(compiled.Cubin);
+                Log.WriteLine($"  {file}: {(compiled.CacheHit ? "cache hit" : $"compiled in {compiled.CompileMilliseconds:F0} ms")}, cubin {compiled.Cubin.Length / 1024.0:F1} KiB");
+                if (!string.IsNullOrWhiteSpace(compiled.Log)) Log.WriteLine($"  NVRTC log: {compiled.Log}");
                 if (file == KernelSources.VisionAttention)
                 {
                     foreach (var name in new[] { "vision_attention_hd80", "vision_attention_hd32" })
-                        Describe(_driver.GetFunction(module, name));
+                        Describe(Driver.GetFunction(module, name));
                 }
                 return true;
             });
@@ -96,15 +74,9 @@ public sealed partial class VisionTowerCheck : IDisposable
     }
 
     private void Describe(CudaFunction f) =>
-        _log.WriteLine($"  {f.Name}: {_driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, "
-            + $"{_driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes)} bytes local, "
-            + $"{_driver.FunctionAttribute(f, FunctionAttribute.SharedSizeBytes)} bytes static shared");
+        Log.WriteLine($"  {f.Name}: {Driver.FunctionAttribute(f, FunctionAttribute.NumRegs)} registers, "
+            + $"{Driver.FunctionAttribute(f, FunctionAttribute.LocalSizeBytes)} bytes local, "
+            + $"{Driver.FunctionAttribute(f, FunctionAttribute.SharedSizeBytes)} bytes static shared");
 
-    private void Check(string name, Func<bool> body) => _checks.Run(name, body);
 
-    public void Dispose()
-    {
-        _timer.Dispose();
-        _stream.Dispose();
-    }
 }

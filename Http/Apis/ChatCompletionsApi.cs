@@ -31,7 +31,9 @@ public static class ChatCompletionsApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var generate = ChatRequestMapper.Map(request, services.Model, "chatcmpl-" + Guid.NewGuid().ToString("N"));
+        var mapped = ChatRequestMapper.MapChat(request, services.Model, "chatcmpl-" + Guid.NewGuid().ToString("N"));
+        var generate = mapped.Generate;
+        UnknownFieldsLog.WarnOnce(services.Logger, generate.RequestId, request.UnknownFields);
         var run = await CompletionRun.StartAsync(generate, services, cancellationToken);
         if (run.First is CompletionFailed refused)
         {
@@ -45,13 +47,13 @@ public static class ChatCompletionsApi
         {
             var logprobs = sampling.Logprobs ? new LogprobsFormatter(services.Model.Tokenizer) : null;
             return TypedResults.ServerSentEvents(
-                ChatCompletionStream.WriteAsync(run, reply, sampling.N, logprobs, request.StreamOptions?.IncludeUsage == true));
+                ChatCompletionStream.WriteAsync(run, reply, sampling.N, logprobs, request.StreamOptions?.IncludeUsage == true, mapped.ToolCall));
         }
 
         ChoiceAccumulator collected;
         await using (run) collected = await ChoiceAccumulator.CollectAsync(run, sampling.N);
         if (collected.Failure is { } failed) return OpenAiError.FromFailure(failed);
         return TypedResults.Ok(new ChatCompletionResponseBuilder(services.Model.Tokenizer)
-            .Build(reply.Id, reply.Model, reply.Created, collected.Choices(), sampling.Logprobs, collected.Usage()));
+            .Build(reply.Id, reply.Model, reply.Created, collected.Choices(), sampling.Logprobs, collected.Usage(), mapped.ToolCall));
     }
 }

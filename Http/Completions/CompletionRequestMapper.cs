@@ -2,6 +2,7 @@ using System.Text.Json;
 using QwenVL.Actors.Messages;
 using QwenVL.Http.Configuration;
 using QwenVL.Http.Protocol;
+using QwenVL.Http.Structured;
 
 namespace QwenVL.Http.Completions;
 
@@ -20,7 +21,10 @@ public static class CompletionRequestMapper
         if (request.Echo == true) throw new InvalidRequestException("echo is not supported by this server", "echo");
         if (!string.IsNullOrEmpty(request.Suffix)) throw new InvalidRequestException("suffix is not supported by this server", "suffix");
         var prompt = ParsePrompt(request.Prompt, model.VocabSize);
-        var sampling = SamplingParamsMapper.Map(request, model.SamplingDefaults);
+        var sampling = SamplingParamsMapper.Map(request, model.SamplingDefaults) with
+        {
+            LogitBias = LogitBiasMapper.Map(request.LogitBias, model.VocabSize),
+        };
         return new GenerateRequest(requestId, prompt, sampling, request.SkipSpecialTokens ?? true, request.IncludeStopStrInOutput ?? false);
     }
 

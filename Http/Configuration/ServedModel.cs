@@ -1,4 +1,5 @@
 using QwenVL.Http.Protocol;
+using QwenVL.Http.Structured;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Text;
@@ -21,6 +22,9 @@ public sealed record ServedModel(
     PreprocessorConfig Preprocessor,
     ImageInputOptions Images)
 {
+    /// <summary>Compiles (and so validates) the requests' output constraints against this model's vocabulary, once per schema.</summary>
+    public ServedGrammars Grammars { get; } = new(Tokenizer);
+
     /// <summary>The name responses and metrics carry when a request names none.</summary>
     public string PrimaryName => Names[0];
 

@@ -21,8 +21,19 @@ public sealed record ChatChunkChoiceDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ChoiceLogprobsDto? Logprobs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason);
 
-/// <summary>What a chunk adds to the message: the role once at the start, then content; empty in the finishing chunk.</summary>
-public sealed record ChatDeltaDto(string? Role, string? Content)
+/// <summary>
+/// What a chunk adds to the message: the role once at the start, then content (or tool-call pieces); empty in the
+/// finishing chunk.
+/// </summary>
+public sealed record ChatDeltaDto(string? Role, string? Content, IReadOnlyList<ToolCallDeltaDto>? ToolCalls = null)
 {
     public static ChatDeltaDto Empty { get; } = new(null, null);
 }
+
+/// <summary>
+/// A piece of a streamed call, as OpenAI streams them: the first piece carries id, type and name (arguments ""), the
+/// following ones only argument text to append; index says which call of the message it adds to.
+/// </summary>
+public sealed record ToolCallDeltaDto(int Index, string? Id, string? Type, FunctionCallDeltaDto Function);
+
+public sealed record FunctionCallDeltaDto(string? Name, string? Arguments);

@@ -18,7 +18,16 @@ public sealed record ChatChoiceDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ChoiceLogprobsDto? Logprobs,
     string FinishReason);
 
-public sealed record AssistantMessageDto(string Role, string Content);
+/// <summary>content is null (and written as null) when the answer is a tool call, as OpenAI writes it.</summary>
+public sealed record AssistantMessageDto(
+    string Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Content,
+    IReadOnlyList<ToolCallResponseDto>? ToolCalls = null);
+
+/// <summary>A function call of the answer; arguments is the JSON text the model wrote.</summary>
+public sealed record ToolCallResponseDto(string Id, string Type, FunctionCallResponseDto Function);
+
+public sealed record FunctionCallResponseDto(string Name, string Arguments);
 
 public sealed record ChoiceLogprobsDto(IReadOnlyList<TokenLogprobDto> Content);
 

@@ -6,11 +6,12 @@ namespace QwenVL.Http.Protocol;
 /// <summary>
 /// Turns the request's messages into chat messages, naming the offending field on bad input. Content part k of
 /// message i becomes part k of chat message i, so positions found in the result name the request's fields.
-/// Images are taken in any role, as vLLM takes them.
+/// Images are taken in any role, as vLLM takes them. An assistant turn's tool_calls become one more text part after
+/// its content, written as Qwen's template writes calls; a "tool" message keeps its role for the template to wrap.
 /// </summary>
 public static class ChatMessagesParser
 {
-    private static readonly HashSet<string> Roles = ["system", "user", "assistant"];
+    private static readonly HashSet<string> Roles = ["system", "user", "assistant", "tool"];
 
     public static IReadOnlyList<ChatMessage> Parse(IReadOnlyList<ChatMessageDto>? messages)
     {
@@ -22,9 +23,42 @@ public static class ChatMessagesParser
             var m = messages[i] ?? throw new InvalidRequestException($"messages[{i}] is null", $"messages[{i}]");
             if (m.Role == null || !Roles.Contains(m.Role))
                 throw new InvalidRequestException(
-                    $"messages[{i}].role must be one of system, user, assistant; got {(m.Role == null ? "nothing" : $"'{m.Role}'")}",
+                    $"messages[{i}].role must be one of system, user, assistant, tool; got {(m.Role == null ? "nothing" : $"'{m.Role}'")}",
                     $"messages[{i}].role");
-            result.Add(new ChatMessage(m.Role, ParseContent(m.Content, $"messages[{i}].content")));
+            var content = ParseContent(m.Content, $"messages[{i}].content");
+            if (m.Role == "tool" && m.ToolCallId is not { ValueKind: JsonValueKind.String })
+                throw new InvalidRequestException($"messages[{i}].tool_call_id must be a string in a message of role 'tool'", $"messages[{i}].tool_call_id");
+            if (m.ToolCalls is { Count: > 0 } calls)
+            {
+                if (m.Role != "assistant")
+                    throw new InvalidRequestException($"messages[{i}].tool_calls is only allowed in a message of role 'assistant'", $"messages[{i}].tool_calls");
+                bool afterContent = content.Any(p => p is not TextPart { Text.Length: 0 });
+                content = [.. content, new TextPart(ToolPrompt.ToolCalls(ParseToolCalls(calls, $"messages[{i}].tool_calls"), afterContent))];
+            }
+            result.Add(new ChatMessage(m.Role, content));
+        }
+        return result;
+    }
+
+    private static List<ToolCallText> ParseToolCalls(List<ToolCallDto> calls, string field)
+    {
+        var result = new List<ToolCallText>(calls.Count);
+        for (int k = 0; k < calls.Count; k++)
+        {
+            string callField = $"{field}[{k}]";
+            var call = calls[k] ?? throw new InvalidRequestException($"{callField} is null", callField);
+            if (call.Type is not (null or "function"))
+                throw new InvalidRequestException($"{callField}.type must be 'function'", $"{callField}.type");
+            if (call.Function?.Name is not { Length: > 0 } name)
+                throw new InvalidRequestException($"{callField}.function.name must be a non-empty string", $"{callField}.function.name");
+            string arguments = call.Function.Arguments switch
+            {
+                { ValueKind: JsonValueKind.String } text => text.GetString()!,
+                { ValueKind: JsonValueKind.Object } obj => obj.GetRawText(),
+                null or { ValueKind: JsonValueKind.Null } => "{}",
+                _ => throw new InvalidRequestException($"{callField}.function.arguments must be a string of JSON", $"{callField}.function.arguments"),
+            };
+            result.Add(new ToolCallText(name, arguments));
         }
         return result;
     }

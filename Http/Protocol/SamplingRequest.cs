@@ -29,6 +29,8 @@ public abstract class SamplingRequest
     public bool? SkipSpecialTokens { get; set; }
     /// <summary>vLLM's include_stop_str_in_output: keep the stop string that ended a choice in its text.</summary>
     public bool? IncludeStopStrInOutput { get; set; }
+    /// <summary>OpenAI's map of token id (a string key) to a bias in [-100, 100] added to its logit.</summary>
+    public JsonElement? LogitBias { get; set; }
 }
 
 /// <summary>stream_options of a streaming request; include_usage adds a last chunk with the usage.</summary>

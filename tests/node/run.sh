@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts `qwenvl serve` on the tiny fixture on a free loopback port, runs the openai-client tests
-# against it with node's test runner, and stops the server whatever happens.
+# against it with node's test runner (chat.test.mjs: completions and streaming; structured.test.mjs: json_schema and
+# forced tool calls), and stops the server whatever happens.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../tiny-server.sh"

@@ -22,12 +22,16 @@ internal sealed class Sequence
         ImageKeys = request.Images.Select(i => i.Key).ToArray();
         HeldImages = new bool[ImageKeys.Length];
         _output = new int[Math.Min(request.MaxTokens, 64)];
+        if (request.Grammar is { } grammar) Constraint = new SequenceConstraint(grammar, request.StopTokenIds);
     }
 
     public SequenceRequest Request { get; }
     public SequenceId Id => Request.Id;
     public PromptInput Prompt => Request.Prompt;
     public ImageKey[] ImageKeys { get; }
+
+    /// <summary>The grammar every output token is checked against, or null for free text.</summary>
+    public SequenceConstraint? Constraint { get; }
 
     /// <summary>Which of the prompt's images this sequence holds a reference to in the encoder cache.</summary>
     public bool[] HeldImages { get; }
@@ -57,6 +61,8 @@ internal sealed class Sequence
     {
         if (OutputCount == _output.Length) Array.Resize(ref _output, Math.Min(Request.MaxTokens, 2 * _output.Length));
         _output[OutputCount++] = token;
+        // Recomputation after preemption never samples these again: the matcher moves once per output token.
+        Constraint?.Accept(token);
     }
 
     /// <summary>Gives every block back at once (preempted or finished); the next table starts empty.</summary>
@@ -116,7 +122,8 @@ internal sealed class Sequence
         }
         var images = start < promptLength ? Prompt.ImageSlicesFor(start, Math.Min(count, promptLength - start), ImageKeys) : null;
         SamplingContext? sampling = start + count == TokenCount
-            ? new SamplingContext(Request.Params, Prompt.Tokens, Output, Request.Seed, Request.StopTokenIds)
+            ? new SamplingContext(Request.Params, Prompt.Tokens, Output, Request.Seed, Request.StopTokenIds,
+                Constraint?.Fill(Request.MaxTokens - OutputCount) ?? default)
             : null;
         return new SequenceStep(Id.Value, tokens, positions, BlockTableArray(), start, sampling, images is { Count: > 0 } ? images : null);
     }

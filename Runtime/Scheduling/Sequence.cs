@@ -132,7 +132,9 @@ internal sealed class Sequence
     public SequenceStatus StatusAfterToken(int token, int maxModelLength)
     {
         // The sampler keeps stop tokens out while the output is shorter than min_tokens; check anyway.
-        if (OutputCount >= Request.Params.MinTokens && Array.IndexOf(Request.StopTokenIds, token) >= 0)
+        // A grammar whose output is complete allows only a stop token, min_tokens or not (the sampler lets it through).
+        bool mayStop = OutputCount >= Request.Params.MinTokens || Constraint is { IsTerminated: true };
+        if (mayStop && Array.IndexOf(Request.StopTokenIds, token) >= 0)
             return SequenceStatus.FinishedStopped;
         if (OutputCount >= Request.MaxTokens || TokenCount >= maxModelLength) return SequenceStatus.FinishedLength;
         return SequenceStatus.Running;

@@ -40,6 +40,9 @@ internal sealed class SequenceConstraint
     /// <summary>Tokens the grammar refused (an executor that ignores masks, as the simulator's does); the matcher stayed where it was.</summary>
     public int Refused { get; private set; }
 
+    /// <summary>The grammar took an end-of-sequence token: the output is complete and nothing may follow.</summary>
+    public bool IsTerminated => _matcher.IsTerminated;
+
     /// <summary>Whether the last mask was the finishing one.</summary>
     public bool Finishing { get; private set; }
 

@@ -33,7 +33,7 @@ public sealed class RequestActor : ReceiveActor, IWithTimers
         _stream = stream;
         _scheduler = scheduler;
         _services = services;
-        Receive<PromptPrepared>(m => Submit(m.Prompt));
+        Receive<PromptPrepared>(Submit);
         Receive<PreparationFailed>(m => End(m.Failure));
         Receive<SequencesAccepted>(_ => Emit(new PromptAccepted(_choices!.PromptTokens)));
         Receive<SequencesRejected>(m => End(RequestFailures.Rejected(m.Reason, _choices!.PromptTokens, _services.MaxModelLength)));
@@ -54,18 +54,19 @@ public sealed class RequestActor : ReceiveActor, IWithTimers
         if (_services.RequestTimeout is { } timeout) Timers.StartSingleTimer("timeout", RequestTimedOut.Instance, timeout);
         _stream.WatchCompletionAsync().ContinueWith(_ => StreamClosed.Instance, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
         RequestPreparation.PrepareAsync(_request, _services, _preparation.Token)
-            .PipeTo(Self, success: p => (object)new PromptPrepared(p), failure: e => new PreparationFailed(RequestFailures.FromPreparation(e)));
+            .PipeTo(Self, success: p => (object)p, failure: e => new PreparationFailed(RequestFailures.FromPreparation(e)));
     }
 
-    private void Submit(PreparedPrompt prompt)
+    private void Submit(PromptPrepared prepared)
     {
+        var prompt = prepared.Prompt;
         var length = RequestFailures.CheckLength(prompt.Prompt.Tokens.Length, _request.Sampling.MaxTokens, _services.MaxModelLength);
         if (length != null)
         {
             End(length);
             return;
         }
-        _choices = new RequestChoices(_request, prompt, _services);
+        _choices = new RequestChoices(_request, prompt, prepared.Grammar, _services);
         _scheduler.Tell(new SubmitSequences(_choices.Sequences));
     }
 

@@ -2,6 +2,7 @@ using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
+using QwenVL.Runtime.Structured;
 
 namespace QwenVL.Actors;
 
@@ -15,12 +16,12 @@ internal sealed class RequestChoices
     private readonly ChoiceSet _choices;
     private readonly bool _logprobs;
 
-    public RequestChoices(GenerateRequest request, PreparedPrompt prepared, RequestServices services)
+    public RequestChoices(GenerateRequest request, PreparedPrompt prepared, CompiledGrammar? grammar, RequestServices services)
     {
         _logprobs = request.Sampling.Logprobs;
         var setup = new ChoiceSetup(services.Tokenizer, services.EosTokenIds, services.MaxModelLength, services.DefaultSeed);
         _choices = new ChoiceSet(prepared, request.Sampling, new OutputTextOptions(request.SkipSpecialTokens, request.IncludeStopStringInOutput),
-            setup, services.SequenceIds.Next);
+            setup, services.SequenceIds.Next, grammar);
     }
 
     public IReadOnlyList<SequenceRequest> Sequences => _choices.Sequences;

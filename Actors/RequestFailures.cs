@@ -1,6 +1,7 @@
 using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Scheduling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Actors;
@@ -11,6 +12,9 @@ internal static class RequestFailures
     public static CompletionFailed FromPreparation(Exception e) => Unwrap(e) switch
     {
         ImageInputException image => new CompletionFailed(FailureKind.InvalidRequest, image.Message, image.Field),
+        // The edge compiles constraints while validating; this catches any that reach a replica without that check.
+        StructuredOutputException constraint => new CompletionFailed(FailureKind.InvalidRequest,
+            "the structured output constraint cannot be honoured: " + constraint.Message),
         ArgumentException argument => new CompletionFailed(FailureKind.InvalidRequest, argument.Message),
         OperationCanceledException => new CompletionFailed(FailureKind.InvalidRequest, "the request was cancelled"),
         var other => new CompletionFailed(FailureKind.Internal, "preparing the prompt failed: " + other.Message),

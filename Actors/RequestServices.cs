@@ -1,5 +1,6 @@
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Scheduling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 
 namespace QwenVL.Actors;
@@ -20,4 +21,8 @@ public sealed record RequestServices(
     int MaxModelLength,
     SequenceIdSource SequenceIds,
     long? DefaultSeed = null,
-    TimeSpan? RequestTimeout = null);
+    TimeSpan? RequestTimeout = null)
+{
+    /// <summary>The replica's compiled output constraints; built from the tokenizer on the first constrained request.</summary>
+    public StructuredOutputs Grammars { get; init; } = new(Tokenizer);
+}

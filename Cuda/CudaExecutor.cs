@@ -205,7 +205,9 @@ public sealed unsafe class CudaExecutor : IModelExecutor, IMemoryFootprint, IExe
         {
             // Tokens are chosen on the device (only ids and logprobs come back) except for a few non-greedy rows,
             // where the host is quicker (H100: ~0.6–1 ms a row on the host against 1–2.4 ms flat up to 32 rows).
-            bool onDevice = _deviceSampler != null && (Sampling.AllGreedy(batch) || Sampling.Rows(batch) >= DeviceSamplingMinRows);
+            // Masked or biased rows are sampled on the host (Sampling.AnyReshaped).
+            bool onDevice = _deviceSampler != null && !Sampling.AnyReshaped(batch)
+                && (Sampling.AllGreedy(batch) || Sampling.Rows(batch) >= DeviceSamplingMinRows);
             var step = Run(batch, sampledOnly: true, onDevice);
             long start = Stopwatch.GetTimestamp();
             var sequences = _metadata.SampledSequences(step);

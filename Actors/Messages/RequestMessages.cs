@@ -1,10 +1,12 @@
 using Akka.Event;
 using QwenVL.Runtime.Generation;
+using QwenVL.Runtime.Structured;
 
 namespace QwenVL.Actors.Messages;
 
 /// <summary>The request actor's own messages: results of work it started, piped back to itself.</summary>
-internal sealed record PromptPrepared(PreparedPrompt Prompt);
+/// <param name="Grammar">the request's compiled constraint, or null when it has none</param>
+internal sealed record PromptPrepared(PreparedPrompt Prompt, CompiledGrammar? Grammar);
 
 internal sealed record PreparationFailed(CompletionFailed Failure);
 

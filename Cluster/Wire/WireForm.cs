@@ -27,7 +27,7 @@ public static class WireForm
         request with { Prompt = Of(request.Prompt), Sampling = Of(request.Sampling) };
 
     public static SamplingParams Of(SamplingParams sampling) =>
-        sampling with { StopTokenIds = Plain(sampling.StopTokenIds), Stop = Plain(sampling.Stop) };
+        sampling with { StopTokenIds = Plain(sampling.StopTokenIds), Stop = Plain(sampling.Stop), LogitBias = Plain(sampling.LogitBias) };
 
     private static PromptSpec Of(PromptSpec prompt) => prompt switch
     {

@@ -5,6 +5,7 @@ using QwenVL.Cluster.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
@@ -38,7 +39,7 @@ public static class WireTypes
     [
         typeof(GenerateRequest), typeof(ChatPrompt), typeof(TextPrompt), typeof(TokenPrompt),
         typeof(ChatMessage), typeof(TextPart), typeof(ImagePart), typeof(ImageInput),
-        typeof(SamplingParams), typeof(SampledToken), typeof(TopLogprob),
+        typeof(SamplingParams), typeof(LogitBiasEntry), typeof(GrammarSpec), typeof(GrammarKind), typeof(SampledToken), typeof(TopLogprob),
         typeof(FinishReason), typeof(FailureKind), typeof(ReplicaStatus), typeof(SchedulerStats),
         typeof(ReplicaActivity), typeof(LatencyPercentiles), typeof(StepBudgetUse),
     ];
@@ -49,7 +50,8 @@ public static class WireTypes
     /// Arrays of primitives and strings are written without a type name and need no entry.
     /// </summary>
     private static readonly Type[] ArrayElements =
-        [typeof(ChatMessage), typeof(ChatContentPart), typeof(ImageInput), typeof(SampledToken), typeof(TopLogprob), typeof(StepBudgetUse)];
+        [typeof(ChatMessage), typeof(ChatContentPart), typeof(ImageInput), typeof(LogitBiasEntry), typeof(SampledToken), typeof(TopLogprob),
+            typeof(StepBudgetUse)];
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest = Messages.ToFrozenDictionary(m => m.Manifest, m => m.Type);
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 
 namespace QwenVL.Runtime.Generation;
@@ -21,11 +22,15 @@ public sealed class ChoiceSet
     private readonly ChoiceDecoder[] _choices;
     private readonly List<SequenceId> _stoppedByText = new();
 
-    public ChoiceSet(PreparedPrompt prepared, SamplingParams p, OutputTextOptions options, ChoiceSetup setup, Func<SequenceId> nextId)
+    /// <param name="grammar">the compiled <see cref="SamplingParams.Constraint"/> (null exactly when there is none); every choice matches it on its own</param>
+    public ChoiceSet(PreparedPrompt prepared, SamplingParams p, OutputTextOptions options, ChoiceSetup setup, Func<SequenceId> nextId,
+        CompiledGrammar? grammar = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(setup);
+        if (!Equals(grammar?.Spec, p.Constraint))
+            throw new ArgumentException("the compiled grammar is not the request's constraint", nameof(grammar));
         PromptTokens = prepared.Prompt.Tokens.Length;
         var stopTokenIds = StopTokenIds(p, setup.EosTokenIds);
         int maxTokens = Math.Min(p.MaxTokens ?? int.MaxValue, setup.MaxModelLength - PromptTokens);
@@ -36,7 +41,7 @@ public sealed class ChoiceSet
         {
             var id = nextId();
             _index[id] = i;
-            sequences[i] = new SequenceRequest(id, prepared.Prompt, images, p, SeedFor(p, i, setup.ServerSeed), maxTokens, stopTokenIds);
+            sequences[i] = new SequenceRequest(id, prepared.Prompt, images, p, SeedFor(p, i, setup.ServerSeed), maxTokens, stopTokenIds, grammar);
             _choices[i] = new ChoiceDecoder(setup.Tokenizer, p, stopTokenIds, options);
         }
         Sequences = sequences;

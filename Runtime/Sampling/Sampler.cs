@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics;
 namespace QwenVL.Runtime.Sampling;
 
 /// <summary>
-/// Chooses one token from one sequence's logits, following vLLM v1's sampler: min_tokens suppression,
-/// repetition penalty, frequency and presence penalties, then either argmax (greedy) or temperature,
-/// min_p, top_k, top_p and a seeded inverse-CDF draw. Logprobs are of the raw logits.
+/// Chooses one token from one sequence's logits, following vLLM v1's sampler: the grammar's mask, min_tokens
+/// suppression, logit_bias, repetition penalty, frequency and presence penalties, then either argmax (greedy) or
+/// temperature, min_p, top_k, top_p and a seeded inverse-CDF draw. Logprobs are of the raw logits.
 /// </summary>
 /// <remarks>
 /// One instance per executor thread: it owns vocab-sized scratch and is not thread-safe. A call
@@ -60,8 +60,12 @@ public sealed class Sampler
     {
         SamplingParams p = context.Params;
         ReadOnlySpan<int> output = context.OutputTokens.Span;
-        if (output.Length < p.MinTokens)
+        ReadOnlySpan<ulong> allowed = context.AllowedTokens.Span;
+        if (!allowed.IsEmpty) LogitConstraints.ApplyMask(logits, allowed);
+        // A complete output with nothing allowed after it ends even before min_tokens: the grammar outranks it.
+        if (output.Length < p.MinTokens && (allowed.IsEmpty || LogitConstraints.AllowsOtherThan(allowed, context.StopTokenIds.Span)))
             LogitPenalties.SuppressStopTokens(logits, context.StopTokenIds.Span);
+        if (p.LogitBias.Count > 0) LogitConstraints.ApplyBias(logits, p.LogitBias);
         if (p.RepetitionPenalty != 1.0)
             _penalties.ApplyRepetition(logits, context.PromptTokens.Span, output, (float)p.RepetitionPenalty);
         if (p.FrequencyPenalty != 0.0 || p.PresencePenalty != 0.0)

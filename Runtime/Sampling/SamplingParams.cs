@@ -79,6 +79,9 @@ public sealed record SamplingParams
         ValidateStopTokenIds();
         ValidateStop();
         ValidateLogitBias();
+        // A constrained output ends at its end-of-sequence token once complete; with EOS ignored it could not end.
+        if (IgnoreEos && Constraint != null)
+            Fail("ignore_eos", "ignore_eos cannot be combined with a structured output constraint (response_format, guided_*, tools)");
     }
 
     private void ValidateLogitBias()

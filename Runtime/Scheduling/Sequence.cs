@@ -22,12 +22,16 @@ internal sealed class Sequence
         ImageKeys = request.Images.Select(i => i.Key).ToArray();
         HeldImages = new bool[ImageKeys.Length];
         _output = new int[Math.Min(request.MaxTokens, 64)];
+        if (request.Grammar is { } grammar) Constraint = new SequenceConstraint(grammar, request.StopTokenIds);
     }
 
     public SequenceRequest Request { get; }
     public SequenceId Id => Request.Id;
     public PromptInput Prompt => Request.Prompt;
     public ImageKey[] ImageKeys { get; }
+
+    /// <summary>The grammar every output token is checked against, or null for free text.</summary>
+    public SequenceConstraint? Constraint { get; }
 
     /// <summary>Which of the prompt's images this sequence holds a reference to in the encoder cache.</summary>
     public bool[] HeldImages { get; }
@@ -57,6 +61,8 @@ internal sealed class Sequence
     {
         if (OutputCount == _output.Length) Array.Resize(ref _output, Math.Min(Request.MaxTokens, 2 * _output.Length));
         _output[OutputCount++] = token;
+        // Recomputation after preemption never samples these again: the matcher moves once per output token.
+        Constraint?.Accept(token);
     }
 
     /// <summary>Gives every block back at once (preempted or finished); the next table starts empty.</summary>
@@ -116,7 +122,8 @@ internal sealed class Sequence
         }
         var images = start < promptLength ? Prompt.ImageSlicesFor(start, Math.Min(count, promptLength - start), ImageKeys) : null;
         SamplingContext? sampling = start + count == TokenCount
-            ? new SamplingContext(Request.Params, Prompt.Tokens, Output, Request.Seed, Request.StopTokenIds)
+            ? new SamplingContext(Request.Params, Prompt.Tokens, Output, Request.Seed, Request.StopTokenIds,
+                Constraint?.Fill(Request.MaxTokens - OutputCount) ?? default)
             : null;
         return new SequenceStep(Id.Value, tokens, positions, BlockTableArray(), start, sampling, images is { Count: > 0 } ? images : null);
     }
@@ -125,7 +132,9 @@ internal sealed class Sequence
     public SequenceStatus StatusAfterToken(int token, int maxModelLength)
     {
         // The sampler keeps stop tokens out while the output is shorter than min_tokens; check anyway.
-        if (OutputCount >= Request.Params.MinTokens && Array.IndexOf(Request.StopTokenIds, token) >= 0)
+        // A grammar whose output is complete allows only a stop token, min_tokens or not (the sampler lets it through).
+        bool mayStop = OutputCount >= Request.Params.MinTokens || Constraint is { IsTerminated: true };
+        if (mayStop && Array.IndexOf(Request.StopTokenIds, token) >= 0)
             return SequenceStatus.FinishedStopped;
         if (OutputCount >= Request.MaxTokens || TokenCount >= maxModelLength) return SequenceStatus.FinishedLength;
         return SequenceStatus.Running;

@@ -1,6 +1,7 @@
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Runtime.Scheduling;
@@ -14,6 +15,7 @@ public sealed record SequenceImage(ImageKey Key, PixelPatches Patches);
 /// </summary>
 /// <param name="MaxTokens">already resolved: at most the model's maximum length minus the prompt's</param>
 /// <param name="StopTokenIds">EOS ids (unless ignore_eos) plus the request's stop_token_ids</param>
+/// <param name="Grammar">the compiled <see cref="SamplingParams.Constraint"/>; each sequence runs its own matcher over it</param>
 public sealed record SequenceRequest(
     SequenceId Id,
     PromptInput Prompt,
@@ -21,4 +23,5 @@ public sealed record SequenceRequest(
     SamplingParams Params,
     ulong Seed,
     int MaxTokens,
-    int[] StopTokenIds);
+    int[] StopTokenIds,
+    CompiledGrammar? Grammar = null);

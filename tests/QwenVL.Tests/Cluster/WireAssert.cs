@@ -16,6 +16,7 @@ public static class WireAssert
     private static readonly SamplingParams AnySampling = new();
     private static readonly IReadOnlyList<int> NoIds = [];
     private static readonly IReadOnlyList<string> NoStops = [];
+    private static readonly IReadOnlyList<LogitBiasEntry> NoBias = [];
     private static readonly IReadOnlyList<StepBudgetUse> NoSteps = [];
 
     public static void Same(object expected, object actual)
@@ -55,7 +56,10 @@ public static class WireAssert
     {
         Assert.Equal(expected.StopTokenIds, actual.StopTokenIds);
         Assert.Equal(expected.Stop, actual.Stop);
-        Assert.Equal(expected with { StopTokenIds = NoIds, Stop = NoStops }, actual with { StopTokenIds = NoIds, Stop = NoStops });
+        Assert.Equal(expected.LogitBias, actual.LogitBias);
+        // GrammarSpec is a record of a kind and a string: compared by value with the rest.
+        Assert.Equal(expected with { StopTokenIds = NoIds, Stop = NoStops, LogitBias = NoBias },
+            actual with { StopTokenIds = NoIds, Stop = NoStops, LogitBias = NoBias });
     }
 
     private static void Same(PromptSpec expected, PromptSpec actual)

@@ -4,6 +4,7 @@ using QwenVL.Cluster.Messages;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Sampling;
 using QwenVL.Runtime.Scheduling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
@@ -36,7 +37,19 @@ public static class WireSamples
         StopTokenIds = [151645, 151643],
         Stop = ["\n\n", "</answer>"],
         N = 2,
+        LogitBias = [new LogitBiasEntry(9707, 2.5), new LogitBiasEntry(151645, -100)],
     };
+
+    /// <summary>A request whose output must match a JSON schema, as response_format json_schema sends it.</summary>
+    public static GenerateRequest ConstrainedRequest => new("chatcmpl-json",
+        new TextPrompt("Name a city and its population as JSON."),
+        new SamplingParams
+        {
+            Temperature = 0.5,
+            MaxTokens = 128,
+            LogitBias = [new LogitBiasEntry(90, 1.5)],
+            Constraint = GrammarSpec.JsonSchema("""{"type":"object","properties":{"city":{"type":"string"},"population":{"type":"integer"}},"required":["city"]}"""),
+        });
 
     public static GenerateRequest ChatRequest => new(
         "chatcmpl-7f3a",
@@ -75,6 +88,10 @@ public static class WireSamples
         new RouteGenerate(ChatRequest),
         new RouteGenerate(TextRequest),
         new RouteGenerate(TokenRequest),
+        new RouteGenerate(ConstrainedRequest),
+        new RouteGenerate(TextRequest with { Sampling = new SamplingParams { Constraint = GrammarSpec.Regex("[a-z]{3}") } }),
+        new RouteGenerate(TextRequest with { Sampling = new SamplingParams { Constraint = GrammarSpec.Choice(["yes", "no"]) } }),
+        new RouteGenerate(TextRequest with { Sampling = new SamplingParams { Constraint = GrammarSpec.JsonObject() } }),
         new RouteRefused("replica is stopping"),
         new ReplicaLoadReport("akka.tcp://qwenvl@10.0.0.2:4053", 17, Status, 42),
         new ReplicaLoadReport("akka.tcp://qwenvl@10.0.0.3:4053", 3, Status with { Activity = null }, 0),

@@ -46,6 +46,7 @@ public class WireSerializerTests : TestKit
         var chat = (ChatPrompt)WireSamples.ChatRequest.Prompt;
         Assert.NotEqual(typeof(ChatMessage[]), chat.Messages.GetType());
         Assert.NotEqual(typeof(int[]), WireSamples.Sampling.StopTokenIds.GetType());
+        Assert.NotEqual(typeof(LogitBiasEntry[]), WireSamples.Sampling.LogitBias.GetType());
         Assert.NotEqual(typeof(SampledToken[]), WireSamples.Delta.Tokens.GetType());
         Assert.NotEqual(typeof(StepBudgetUse[]), WireSamples.Status.Activity!.RecentSteps.GetType());
     }

@@ -15,6 +15,9 @@ internal static class StructuredKit
 
     public static TokenVocabulary Vocabulary => LazyVocabulary.Value;
 
+    /// <summary>One grammar cache over <see cref="Vocabulary"/> for every test that generates through the scheduler.</summary>
+    public static StructuredOutputs Outputs { get; } = new(() => Vocabulary);
+
     public static int EndOfText => Tokenizer.TokenToId("<|endoftext|>")!.Value;
 
     public static int ImEnd => Tokenizer.TokenToId("<|im_end|>")!.Value;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using QwenVL.App.Composition;
 using QwenVL.Bench.Workloads;
 using QwenVL.Http.Server;
+using QwenVL.Runtime.Structured;
 
 namespace QwenVL.App.Cli;
 
@@ -15,15 +16,18 @@ namespace QwenVL.App.Cli;
 public static class BenchCommand
 {
     public const string Usage = """
-        usage: qwenvl bench --model MODEL [--workload single_image|batch_image|batch_text|all] [--json OUT] [options]
+        usage: qwenvl bench --model MODEL [--workload single_image|batch_image|batch_text|batch_json|all] [--json OUT] [options]
 
           Runs hf_baseline.py's workloads (../shared/gpu/hf_baseline.py) through the same replica `serve` runs, in
           this process, after a warm-up request (one image, 4 tokens), and prints its JSON report on stdout:
             single_image   1 request: one 448x448 image + "图片中有什么?", exactly 256 new tokens
             batch_image    32 such requests, each with its own image, exactly 128 new tokens each, submitted at once
             batch_text     64 requests of 440 random words (about 460 prompt tokens), exactly 128 new tokens each
-            all            the three, in this order (the default)
-          Greedy; every request generates exactly its tokens (min_tokens = max_tokens, EOS ignored).
+            batch_json     batch_text's prompts, each output constrained to its own JSON schema of 10 properties,
+                           at most 128 new tokens (it ends when complete); adds valid_fraction and the host's
+                           mask cost per token (mask_us_p50, mask_us_p99), measured after the run
+            all            the four, in this order (the default)
+          Greedy; every request but batch_json's generates exactly its tokens (min_tokens = max_tokens, EOS ignored).
 
           --model MODEL                    model directory or Hub repo id, as for serve
           --workload NAME                  (or the first bare argument) which workload to run
@@ -37,7 +41,7 @@ public static class BenchCommand
 
           For quick runs only (tests, smoke checks; the figures are then not comparable with hf_baseline.py's):
           --requests N                     the batch workloads send N requests instead of 32 and 64
-          --new-tokens N                   every request generates N tokens instead of 256 or 128
+          --new-tokens N                   every request generates N tokens (batch_json: at most N) instead of 256 or 128
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
@@ -74,13 +78,23 @@ public static class BenchCommand
         await Progress(progress, $"warming up ({BenchWorkloads.WarmUp}: 1 image request, 4 tokens)");
         await WorkloadRunner.RunAsync(replica.Completions, BenchWorkloads.CreateWarmUp(), cancellationToken);
         var results = new List<(string Name, WorkloadResult Result)>();
+        TokenVocabulary? vocabulary = null;
         foreach (var name in options.Workloads)
         {
             var workload = BenchWorkloads.Create(name, options.Requests, options.NewTokens);
             await Progress(progress, $"{name}: {workload.Requests.Count} request(s), {workload.NewTokensPerRequest} new tokens each");
-            var result = await WorkloadRunner.RunAsync(replica.Completions, workload, cancellationToken);
+            var run = await WorkloadRunner.RunWithOutputsAsync(replica.Completions, workload, cancellationToken);
+            var result = run.Result;
             await Progress(progress, string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {result.NewTokens} tokens in {result.TotalSeconds:F3} s ({result.OutputTokensPerSecond:F1} tok/s), ttft {result.TtftSeconds:F3} s, {result.DecodeTokensPerSecondPerSequence:F1} tok/s per sequence"));
+            if (workload.IsConstrained)
+            {
+                vocabulary ??= TokenVocabulary.FromTokenizer(model.Tokenizer);
+                var outputs = ConstrainedOutputFigures.Measure(workload, run.Outputs, vocabulary, model.EosTokenIds);
+                result = result.With(outputs);
+                await Progress(progress, string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: {outputs.ValidFraction:P1} valid JSON objects; mask {outputs.MaskMicrosecondsP50:F1} µs p50, {outputs.MaskMicrosecondsP99:F1} µs p99 per token over {outputs.MaskedTokens} tokens"));
+            }
             results.Add((name, result));
         }
         var status = await replica.Completions.GetStatusAsync(cancellationToken);

@@ -4,7 +4,7 @@ namespace QwenVL.Bench.Workloads;
 
 /// <summary>
 /// The benchmark's report: hf_baseline.py's keys where it has them (gpu, load_s, llm_param_bytes, vision_param_bytes,
-/// one object per workload, peak_mem_GiB), then what identifies the run. Workloads not run are left out.
+/// one object per workload (batch_json is this project's own), peak_mem_GiB), then what identifies the run. Workloads not run are left out.
 /// </summary>
 public sealed record BenchReport
 {
@@ -29,6 +29,8 @@ public sealed record BenchReport
 
     [JsonPropertyName(BenchWorkloads.BatchText)] public WorkloadResult? BatchText { get; init; }
 
+    [JsonPropertyName(BenchWorkloads.BatchJson)] public WorkloadResult? BatchJson { get; init; }
+
     [JsonPropertyName("peak_mem_GiB")] public double PeakMemoryGiB => Memory.PeakGiB;
 
     [JsonPropertyName("reserved_mem_GiB")] public double ReservedMemoryGiB => Memory.ReservedGiB;
@@ -51,6 +53,7 @@ public sealed record BenchReport
         BenchWorkloads.SingleImage => this with { SingleImage = result },
         BenchWorkloads.BatchImage => this with { BatchImage = result },
         BenchWorkloads.BatchText => this with { BatchText = result },
+        BenchWorkloads.BatchJson => this with { BatchJson = result },
         _ => throw new ArgumentException($"unknown workload '{name}'", nameof(name)),
     };
 }

@@ -1,23 +1,29 @@
 using QwenVL.Actors.Messages;
 using QwenVL.Runtime.Sampling;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
 namespace QwenVL.Bench.Workloads;
 
-/// <summary>One workload: requests submitted together, each to generate exactly <see cref="NewTokensPerRequest"/> tokens.</summary>
-public sealed record BenchWorkload(string Name, IReadOnlyList<GenerateRequest> Requests, int NewTokensPerRequest);
+/// <summary>
+/// One workload: requests submitted together, each to generate exactly <see cref="NewTokensPerRequest"/> tokens, or at
+/// most that many when <see cref="IsConstrained"/> (a constrained output ends when it is complete).
+/// </summary>
+public sealed record BenchWorkload(string Name, IReadOnlyList<GenerateRequest> Requests, int NewTokensPerRequest, bool IsConstrained = false);
 
 /// <summary>
 /// hf_baseline.py's workloads as requests to the serving stack: the same prompts through the chat template, greedy,
 /// and every request generating exactly its token count (min_tokens = max_tokens, EOS ignored), as Hugging Face's
-/// min_new_tokens = max_new_tokens does.
+/// min_new_tokens = max_new_tokens does. batch_json is this project's own: batch_text's prompts with each output
+/// constrained to a JSON schema, ending when complete.
 /// </summary>
 public static class BenchWorkloads
 {
     public const string SingleImage = "single_image";
     public const string BatchImage = "batch_image";
     public const string BatchText = "batch_text";
+    public const string BatchJson = "batch_json";
     public const string WarmUp = "warm_up";
 
     public const string Question = "图片中有什么?";
@@ -29,7 +35,7 @@ public static class BenchWorkloads
     private static readonly string[] Words = "the quick brown fox jumps over a lazy dog while seven wizards quietly judge boxing "
         .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    public static IReadOnlyList<string> Names { get; } = [SingleImage, BatchImage, BatchText];
+    public static IReadOnlyList<string> Names { get; } = [SingleImage, BatchImage, BatchText, BatchJson];
 
     /// <summary>The workload <paramref name="name"/>; <paramref name="requests"/> and <paramref name="newTokens"/> shrink it for quick runs.</summary>
     public static BenchWorkload Create(string name, int? requests = null, int? newTokens = null) => name switch
@@ -37,6 +43,7 @@ public static class BenchWorkloads
         SingleImage => Images(SingleImage, [1], newTokens ?? 256),
         BatchImage => Images(BatchImage, Enumerable.Range(0, requests ?? 32).ToArray(), newTokens ?? 128),
         BatchText => Texts(requests ?? 64, newTokens ?? 128),
+        BatchJson => Jsons(requests ?? 64, newTokens ?? 128),
         _ => throw new ArgumentException($"unknown workload '{name}'", nameof(name)),
     };
 
@@ -57,6 +64,14 @@ public static class BenchWorkloads
     public static SamplingParams Exactly(int tokens) =>
         new() { Temperature = 0, MaxTokens = tokens, MinTokens = tokens, IgnoreEos = true, Logprobs = true };
 
+    /// <summary>
+    /// Up to <paramref name="tokens"/> tokens of JSON matching <paramref name="schema"/>, greedy, with logprobs as in
+    /// <see cref="Exactly"/>. EOS is not ignored and min_tokens is 0: a constraint refuses ignore_eos, since its output
+    /// ends when complete.
+    /// </summary>
+    public static SamplingParams JsonUpTo(int tokens, string schema) =>
+        new() { Temperature = 0, MaxTokens = tokens, Logprobs = true, Constraint = GrammarSpec.JsonSchema(schema) };
+
     private static BenchWorkload Images(string name, int[] seeds, int newTokens)
     {
         var requests = new GenerateRequest[seeds.Length];
@@ -76,5 +91,15 @@ public static class BenchWorkloads
         for (int i = 0; i < count; i++)
             requests[i] = new GenerateRequest($"{BatchText}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []), Exactly(newTokens));
         return new BenchWorkload(BatchText, requests, newTokens);
+    }
+
+    /// <summary>batch_text's prompts, each request constrained to its own schema (<see cref="BenchSchemas"/>).</summary>
+    private static BenchWorkload Jsons(int count, int maxTokens)
+    {
+        var requests = new GenerateRequest[count];
+        for (int i = 0; i < count; i++)
+            requests[i] = new GenerateRequest($"{BatchJson}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []),
+                JsonUpTo(maxTokens, BenchSchemas.Create(i)));
+        return new BenchWorkload(BatchJson, requests, maxTokens, IsConstrained: true);
     }
 }

@@ -9,7 +9,9 @@ namespace QwenVL.Bench.Workloads;
 /// </summary>
 /// <param name="TtftSeconds">until every request had its first token (Hugging Face times one step of the whole batch)</param>
 /// <param name="TotalSeconds">until the last request finished</param>
-/// <param name="DecodeTokensPerSecondPerSequence">(new tokens per request − 1) / (total − ttft)</param>
+/// <param name="DecodeTokensPerSecondPerSequence">(new tokens per request − 1) / (total − ttft); for a constrained
+/// workload, whose requests end when complete, the mean new tokens per request</param>
+/// <param name="NewTokensPerRequest">what every request generates, or at most generates when constrained (its max_tokens)</param>
 /// <param name="TtftFirstSeconds">the first request's first token</param>
 /// <param name="TtftMedianSeconds">the median of the requests' first-token times</param>
 /// <param name="CachedPromptTokens">prompt tokens the prefix cache supplied (Hugging Face has no such cache)</param>
@@ -30,6 +32,30 @@ public sealed record WorkloadResult(
     [property: JsonPropertyName("cached_prompt_tokens")] long CachedPromptTokens,
     [property: JsonPropertyName("preemptions")] long Preemptions)
 {
+    /// <summary>Constrained workloads: the outputs that parse as JSON objects.</summary>
+    [JsonPropertyName("valid_fraction")] public double? ValidFraction { get; init; }
+
+    /// <summary>Constrained workloads: the median host cost of one token's mask (fill and accept), microseconds.</summary>
+    [JsonPropertyName("mask_us_p50")] public double? MaskMicrosecondsP50 { get; init; }
+
+    [JsonPropertyName("mask_us_p99")] public double? MaskMicrosecondsP99 { get; init; }
+
+    /// <summary>How the mask figures were taken (<see cref="ConstrainedOutputFigures.MaskTimingNote"/>).</summary>
+    [JsonPropertyName("mask_us_measured")] public string? MaskTiming { get; init; }
+
+    /// <summary>This result with a constrained workload's output figures.</summary>
+    public WorkloadResult With(ConstrainedOutputResult outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        return this with
+        {
+            ValidFraction = outputs.ValidFraction,
+            MaskMicrosecondsP50 = outputs.MaskMicrosecondsP50,
+            MaskMicrosecondsP99 = outputs.MaskMicrosecondsP99,
+            MaskTiming = ConstrainedOutputFigures.MaskTimingNote,
+        };
+    }
+
     public static WorkloadResult From(IReadOnlyList<RequestTiming> timings, int newTokensPerRequest, long preemptions)
     {
         ArgumentNullException.ThrowIfNull(timings);
@@ -45,7 +71,7 @@ public sealed record WorkloadResult(
             total,
             newTokens / total,
             // hf_baseline.py's guard against a zero span, kept so the figures agree at the edges too.
-            (newTokensPerRequest - 1) / Math.Max(total - ttft, 1e-9),
+            (newTokens / (double)timings.Count - 1) / Math.Max(total - ttft, 1e-9),
             newTokensPerRequest,
             timings.Min(t => t.NewTokens),
             timings.Max(t => t.NewTokens),

@@ -52,6 +52,16 @@ def record(args):
         print("wrote", os.path.relpath(spath, ROOT))
 
 
+def json_cell(ours):
+    """batch_json against our own batch_text of the same run (Hugging Face has no constrained workload), with the
+    host's mask cost per token; empty for runs from before the workload existed."""
+    j, t = ours.get("batch_json"), ours.get("batch_text")
+    if not j or not t:
+        return ""
+    return (f"{j['output_tok_per_s']:,.0f} ({j['output_tok_per_s'] / t['output_tok_per_s']:.2f}× text); "
+            f"mask {j['mask_us_p50']:.0f} / {j['mask_us_p99']:.0f} µs")
+
+
 def table():
     rows, serve_rows, dp_rows, sim_rows = [], [], [], []
     runs = [(name, json.load(open(os.path.join(RESULTS, name)))) for name in os.listdir(RESULTS) if name.endswith(".json")]
@@ -63,6 +73,7 @@ def table():
             for w in WORKLOADS:
                 a, b = o[w], h[w]
                 cells.append(f"{a['output_tok_per_s']:,.0f} / {b['output_tok_per_s']:,.1f} (×{a['output_tok_per_s'] / b['output_tok_per_s']:.1f})")
+            cells.append(json_cell(o))
             a = o["single_image"]
             cells.append(f"{a['decode_tok_per_s_per_seq']:.0f} / {h['single_image']['decode_tok_per_s_per_seq']:.1f}")
             cells.append(f"{a['ttft_s'] * 1000:.0f} / {h['single_image']['ttft_s'] * 1000:.0f}")
@@ -90,8 +101,8 @@ def table():
            "(`make_reference.py --size 2b`). Throughputs are output tokens/s, ours / Hugging Face's. The floor ratio is",
            "our single-stream decode step against `decode_floor_ms_per_step` (LLM weight bytes / measured copy bandwidth).",
            "The JSON files beside this one hold every field, the commit and the command. Written by `tools/bench/record.py`.", "",
-           "| run | device | commit | single_image | batch_image (32) | batch_text (64) | decode tok/s/seq (single) | TTFT ms (single) | step / floor | peak GiB |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "| run | device | commit | single_image | batch_image (32) | batch_text (64) | batch_json (64), ours only | decode tok/s/seq (single) | TTFT ms (single) | step / floor | peak GiB |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     out += ["| " + " | ".join(c) + " |" for c in rows]
     if serve_rows:
         out += ["", "`qwenvl bench serve` against `qwenvl serve` (image requests: one 448×448 image, 128 output tokens each):", "",

@@ -16,7 +16,7 @@ namespace QwenVL.App.Cli;
 public static class BenchCommand
 {
     public const string Usage = """
-        usage: qwenvl bench --model MODEL [--workload single_image|batch_image|batch_text|batch_json|all] [--json OUT] [options]
+        usage: qwenvl bench --model MODEL [--workload single_image|batch_image|batch_text|batch_json|single_text|single_json|all] [--json OUT] [options]
 
           Runs hf_baseline.py's workloads (../shared/gpu/hf_baseline.py) through the same replica `serve` runs, in
           this process, after a warm-up request (one image, 4 tokens), and prints its JSON report on stdout:
@@ -26,8 +26,11 @@ public static class BenchCommand
             batch_json     batch_text's prompts, each output constrained to its own JSON schema of 10 properties,
                            at most 128 new tokens (it ends when complete); adds valid_fraction and the host's
                            mask cost per token (mask_us_p50, mask_us_p99), measured after the run
-            all            the four, in this order (the default)
-          Greedy; every request but batch_json's generates exactly its tokens (min_tokens = max_tokens, EOS ignored).
+            single_text    1 request of batch_text's first prompt, exactly 256 new tokens
+            single_json    that request constrained to batch_json's first schema, at most 256 new tokens:
+                           its decode_tok_per_s_per_seq against single_text's is a constraint's single-stream cost
+            all            the six, in this order (the default)
+          Greedy; every request but batch_json's and single_json's generates exactly its tokens (min_tokens = max_tokens, EOS ignored).
 
           --model MODEL                    model directory or Hub repo id, as for serve
           --workload NAME                  (or the first bare argument) which workload to run
@@ -41,7 +44,7 @@ public static class BenchCommand
 
           For quick runs only (tests, smoke checks; the figures are then not comparable with hf_baseline.py's):
           --requests N                     the batch workloads send N requests instead of 32 and 64
-          --new-tokens N                   every request generates N tokens (batch_json: at most N) instead of 256 or 128
+          --new-tokens N                   every request generates N tokens (the json ones: at most N) instead of 256 or 128
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)

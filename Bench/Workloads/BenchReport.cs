@@ -4,7 +4,7 @@ namespace QwenVL.Bench.Workloads;
 
 /// <summary>
 /// The benchmark's report: hf_baseline.py's keys where it has them (gpu, load_s, llm_param_bytes, vision_param_bytes,
-/// one object per workload (batch_json is this project's own), peak_mem_GiB), then what identifies the run. Workloads not run are left out.
+/// one object per workload (batch_json, single_text and single_json are this project's own), peak_mem_GiB), then what identifies the run. Workloads not run are left out.
 /// </summary>
 public sealed record BenchReport
 {
@@ -31,6 +31,10 @@ public sealed record BenchReport
 
     [JsonPropertyName(BenchWorkloads.BatchJson)] public WorkloadResult? BatchJson { get; init; }
 
+    [JsonPropertyName(BenchWorkloads.SingleText)] public WorkloadResult? SingleText { get; init; }
+
+    [JsonPropertyName(BenchWorkloads.SingleJson)] public WorkloadResult? SingleJson { get; init; }
+
     [JsonPropertyName("peak_mem_GiB")] public double PeakMemoryGiB => Memory.PeakGiB;
 
     [JsonPropertyName("reserved_mem_GiB")] public double ReservedMemoryGiB => Memory.ReservedGiB;
@@ -54,6 +58,8 @@ public sealed record BenchReport
         BenchWorkloads.BatchImage => this with { BatchImage = result },
         BenchWorkloads.BatchText => this with { BatchText = result },
         BenchWorkloads.BatchJson => this with { BatchJson = result },
+        BenchWorkloads.SingleText => this with { SingleText = result },
+        BenchWorkloads.SingleJson => this with { SingleJson = result },
         _ => throw new ArgumentException($"unknown workload '{name}'", nameof(name)),
     };
 }

@@ -16,7 +16,8 @@ public sealed record BenchWorkload(string Name, IReadOnlyList<GenerateRequest> R
 /// hf_baseline.py's workloads as requests to the serving stack: the same prompts through the chat template, greedy,
 /// and every request generating exactly its token count (min_tokens = max_tokens, EOS ignored), as Hugging Face's
 /// min_new_tokens = max_new_tokens does. batch_json is this project's own: batch_text's prompts with each output
-/// constrained to a JSON schema, ending when complete.
+/// constrained to a JSON schema, ending when complete; single_text and single_json are one such request each,
+/// unconstrained and constrained, for the single-stream cost of a constraint.
 /// </summary>
 public static class BenchWorkloads
 {
@@ -24,6 +25,8 @@ public static class BenchWorkloads
     public const string BatchImage = "batch_image";
     public const string BatchText = "batch_text";
     public const string BatchJson = "batch_json";
+    public const string SingleText = "single_text";
+    public const string SingleJson = "single_json";
     public const string WarmUp = "warm_up";
 
     public const string Question = "图片中有什么?";
@@ -35,15 +38,17 @@ public static class BenchWorkloads
     private static readonly string[] Words = "the quick brown fox jumps over a lazy dog while seven wizards quietly judge boxing "
         .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    public static IReadOnlyList<string> Names { get; } = [SingleImage, BatchImage, BatchText, BatchJson];
+    public static IReadOnlyList<string> Names { get; } = [SingleImage, BatchImage, BatchText, BatchJson, SingleText, SingleJson];
 
     /// <summary>The workload <paramref name="name"/>; <paramref name="requests"/> and <paramref name="newTokens"/> shrink it for quick runs.</summary>
     public static BenchWorkload Create(string name, int? requests = null, int? newTokens = null) => name switch
     {
         SingleImage => Images(SingleImage, [1], newTokens ?? 256),
         BatchImage => Images(BatchImage, Enumerable.Range(0, requests ?? 32).ToArray(), newTokens ?? 128),
-        BatchText => Texts(requests ?? 64, newTokens ?? 128),
-        BatchJson => Jsons(requests ?? 64, newTokens ?? 128),
+        BatchText => Texts(BatchText, requests ?? 64, newTokens ?? 128),
+        BatchJson => Jsons(BatchJson, requests ?? 64, newTokens ?? 128),
+        SingleText => Texts(SingleText, 1, newTokens ?? 256),
+        SingleJson => Jsons(SingleJson, 1, newTokens ?? 256),
         _ => throw new ArgumentException($"unknown workload '{name}'", nameof(name)),
     };
 
@@ -85,21 +90,21 @@ public static class BenchWorkloads
         return new BenchWorkload(name, requests, newTokens);
     }
 
-    private static BenchWorkload Texts(int count, int newTokens)
+    private static BenchWorkload Texts(string name, int count, int newTokens)
     {
         var requests = new GenerateRequest[count];
         for (int i = 0; i < count; i++)
-            requests[i] = new GenerateRequest($"{BatchText}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []), Exactly(newTokens));
-        return new BenchWorkload(BatchText, requests, newTokens);
+            requests[i] = new GenerateRequest($"{name}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []), Exactly(newTokens));
+        return new BenchWorkload(name, requests, newTokens);
     }
 
     /// <summary>batch_text's prompts, each request constrained to its own schema (<see cref="BenchSchemas"/>).</summary>
-    private static BenchWorkload Jsons(int count, int maxTokens)
+    private static BenchWorkload Jsons(string name, int count, int maxTokens)
     {
         var requests = new GenerateRequest[count];
         for (int i = 0; i < count; i++)
-            requests[i] = new GenerateRequest($"{BatchJson}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []),
+            requests[i] = new GenerateRequest($"{name}-{i}", new ChatPrompt([ChatMessage.FromText("user", TextPrompt(i))], []),
                 JsonUpTo(maxTokens, BenchSchemas.Create(i)));
-        return new BenchWorkload(BatchJson, requests, maxTokens, IsConstrained: true);
+        return new BenchWorkload(name, requests, maxTokens, IsConstrained: true);
     }
 }

@@ -58,8 +58,12 @@ def json_cell(ours):
     j, t = ours.get("batch_json"), ours.get("batch_text")
     if not j or not t:
         return ""
-    return (f"{j['output_tok_per_s']:,.0f} ({j['output_tok_per_s'] / t['output_tok_per_s']:.2f}× text); "
+    cell = (f"{j['output_tok_per_s']:,.0f} ({j['output_tok_per_s'] / t['output_tok_per_s']:.2f}× text); "
             f"mask {j['mask_us_p50']:.0f} / {j['mask_us_p99']:.0f} µs")
+    sj, st = ours.get("single_json"), ours.get("single_text")
+    if sj and st:
+        cell += f"; single stream {sj['decode_tok_per_s_per_seq'] / st['decode_tok_per_s_per_seq']:.2f}× text"
+    return cell
 
 
 def table():

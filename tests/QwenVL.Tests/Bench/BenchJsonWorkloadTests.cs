@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using QwenVL.App.Cli;
+using QwenVL.Actors.Messages;
 using QwenVL.Bench.Workloads;
 using QwenVL.Runtime.Structured;
+using QwenVL.Runtime.Text;
 using QwenVL.Tests.Fixtures;
 using Xunit;
 
@@ -42,6 +44,30 @@ public class BenchJsonWorkloadTests
         }
         Assert.Equal(64, schemas.Count);
         Assert.Equal(BenchSchemas.Create(5), BenchSchemas.Create(5));
+    }
+
+    [Fact]
+    public void The_single_streams_are_one_request_alike_but_for_the_constraint()
+    {
+        var text = BenchWorkloads.Create(BenchWorkloads.SingleText);
+        var json = BenchWorkloads.Create(BenchWorkloads.SingleJson);
+        var t = Assert.Single(text.Requests);
+        var j = Assert.Single(json.Requests);
+        Assert.False(text.IsConstrained);
+        Assert.True(json.IsConstrained);
+        Assert.Equal(256, text.NewTokensPerRequest);
+        Assert.Equal(256, json.NewTokensPerRequest);
+        // The same prompt words: the two differ only in their sampling.
+        var textMessage = Assert.Single(Assert.IsType<ChatPrompt>(t.Prompt).Messages);
+        var jsonMessage = Assert.Single(Assert.IsType<ChatPrompt>(j.Prompt).Messages);
+        Assert.Equal(BenchWorkloads.TextPrompt(0), Assert.IsType<TextPart>(Assert.Single(textMessage.Content)).Text);
+        Assert.Equal(BenchWorkloads.TextPrompt(0), Assert.IsType<TextPart>(Assert.Single(jsonMessage.Content)).Text);
+        Assert.Equal(256, t.Sampling.MinTokens);
+        Assert.True(t.Sampling.IgnoreEos);
+        Assert.Null(t.Sampling.Constraint);
+        Assert.Equal(GrammarSpec.JsonSchema(BenchSchemas.Create(0)), j.Sampling.Constraint);
+        Assert.Equal(0, j.Sampling.MinTokens);
+        j.Sampling.Validate();
     }
 
     [Fact]

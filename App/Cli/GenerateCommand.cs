@@ -47,7 +47,7 @@ public static class GenerateCommand
             var prepared = await new PromptPreparer(model.Tokenizer, images, model.Directory.Config).PrepareChatAsync(chat.Messages, chat.Images, default);
             var sampling = generate.Sampling;
             var scheduler = SchedulerFor(model, prepared.Prompt.Tokens.Length, sampling.MaxTokens, sampling.N, kvCacheMib);
-            var result = new GenerationLoop(model.Executor, scheduler, model.Tokenizer, model.EosTokenIds)
+            var result = new GenerationLoop(model.Executor, scheduler, model.Tokenizer, model.EosTokenIds, model.Grammars)
                 .Run(prepared, sampling, new OutputTextOptions(generate.SkipSpecialTokens, generate.IncludeStopStringInOutput));
             return new ChatCompletionResponseBuilder(model.Tokenizer).Build(generate.RequestId, request.Model ?? served.PrimaryName,
                 DateTimeOffset.UtcNow.ToUnixTimeSeconds(), result.Choices, sampling.Logprobs, UsageDto.Of(result.PromptTokens, result.CompletionTokens));

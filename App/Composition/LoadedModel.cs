@@ -1,9 +1,11 @@
 using QwenVL.Http.Configuration;
+using QwenVL.Http.Structured;
 using QwenVL.Runtime.Checkpoint;
 using QwenVL.Runtime.Cpu;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
 using QwenVL.Runtime.Progress;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 
 namespace QwenVL.App.Composition;
@@ -16,12 +18,16 @@ public sealed class LoadedModel : IDisposable
     public IModelExecutor Executor { get; }
     public string Name { get; }
 
+    /// <summary>The output constraints compiled for this model, shared by the edge's validation and the replica.</summary>
+    public StructuredOutputs Grammars { get; }
+
     private LoadedModel(ModelDirectory directory, QwenTokenizer tokenizer, IModelExecutor executor, string name)
     {
         Directory = directory;
         Tokenizer = tokenizer;
         Executor = executor;
         Name = name;
+        Grammars = new StructuredOutputs(tokenizer);
     }
 
     /// <summary>Opens the directory and builds the executor <paramref name="choice"/> picks (by default: CUDA if a device answers, else the CPU).</summary>
@@ -46,7 +52,8 @@ public sealed class LoadedModel : IDisposable
         Directory.Generation.EosTokenIds.Length > 0 ? Directory.Generation.EosTokenIds : [Directory.Config.Tokens.EosTokenId];
 
     /// <summary>What the HTTP edge is told of this model under <paramref name="options"/>.</summary>
-    public ServedModel ServedAs(ServeOptions options) => ServedModel.Create(Directory, Tokenizer, Executor.Spec, options);
+    public ServedModel ServedAs(ServeOptions options) =>
+        ServedModel.Create(Directory, Tokenizer, Executor.Spec, options) with { Grammars = new ServedGrammars(Grammars) };
 
     public void Dispose() => Executor.Dispose();
 }

@@ -27,7 +27,7 @@ public static partial class ReplicaComposition
         services.AddSingleton(images);
         var requestServices = new RequestServices(
             new PromptPreparer(model.Tokenizer, images, model.Directory.Config), model.Tokenizer, model.EosTokenIds,
-            model.Executor.Spec.MaxModelLength, new SequenceIdSource(), options.Seed, options.RequestTimeout);
+            model.Executor.Spec.MaxModelLength, new SequenceIdSource(), options.Seed, options.RequestTimeout) { Grammars = model.Grammars };
         services.AddAkka(QwenVL.Cluster.ClusterSettings.SystemName, (akka, provider) =>
         {
             akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Prepend);

@@ -2,6 +2,7 @@ using QwenVL.Http.Protocol;
 using QwenVL.Http.Structured;
 using QwenVL.Runtime.Execution;
 using QwenVL.Runtime.Model;
+using QwenVL.Runtime.Structured;
 using QwenVL.Runtime.Text;
 using QwenVL.Runtime.Vision;
 
@@ -22,8 +23,11 @@ public sealed record ServedModel(
     PreprocessorConfig Preprocessor,
     ImageInputOptions Images)
 {
-    /// <summary>Compiles (and so validates) the requests' output constraints against this model's vocabulary, once per schema.</summary>
-    public ServedGrammars Grammars { get; } = new(Tokenizer);
+    /// <summary>
+    /// Compiles (and so validates) the requests' output constraints against this model's vocabulary, once per schema;
+    /// by default over a cache of its own, or over the replica's when both run in one process.
+    /// </summary>
+    public ServedGrammars Grammars { get; init; } = new(new StructuredOutputs(Tokenizer));
 
     /// <summary>The name responses and metrics carry when a request names none.</summary>
     public string PrimaryName => Names[0];

@@ -1,17 +1,16 @@
 using QwenVL.Http.Protocol;
 using QwenVL.Runtime.Structured;
-using QwenVL.Runtime.Text;
 
 namespace QwenVL.Http.Structured;
 
 /// <summary>
-/// The edge's grammar compiler: the served tokenizer's vocabulary (built on first use: a server that never sees a
-/// constraint never pays for it) and one cache, so a schema that many requests send compiles once. Compiling is how a
-/// request's constraint is validated: the engine's compiler is the authority on what it can honour.
+/// The edge's grammar compiler over the model's <see cref="StructuredOutputs"/> (vocabulary built on first use, one
+/// cache), turning a refusal into a 400 naming the request's field. Compiling is how a request's constraint is
+/// validated: the engine's compiler is the authority on what it can honour. Where the replica runs in the same
+/// process it shares the same <see cref="StructuredOutputs"/>, so its compile of the request is a cache hit.
 /// </summary>
-public sealed class ServedGrammars(QwenTokenizer tokenizer, int capacity = 64)
+public sealed class ServedGrammars(StructuredOutputs outputs)
 {
-    private readonly Lazy<GrammarCache> _cache = new(() => new GrammarCache(TokenVocabulary.FromTokenizer(tokenizer), capacity));
 
     /// <summary>Compiles <paramref name="spec"/> or throws a 400 naming <paramref name="field"/> and the refused keyword.</summary>
     public CompiledGrammar Compile(GrammarSpec spec, string field)
@@ -19,7 +18,7 @@ public sealed class ServedGrammars(QwenTokenizer tokenizer, int capacity = 64)
         ArgumentNullException.ThrowIfNull(spec);
         try
         {
-            return _cache.Value.GetOrCompile(spec);
+            return outputs.Compile(spec);
         }
         catch (StructuredOutputException e)
         {

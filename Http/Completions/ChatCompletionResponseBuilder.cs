@@ -1,8 +1,9 @@
+using QwenVL.Http.Protocol;
 using QwenVL.Http.Structured;
 using QwenVL.Runtime.Generation;
 using QwenVL.Runtime.Text;
 
-namespace QwenVL.Http.Protocol;
+namespace QwenVL.Http.Completions;
 
 /// <summary>Writes finished choices as OpenAI's chat.completion object; a forced tool call's choices as tool_calls.</summary>
 public sealed class ChatCompletionResponseBuilder(QwenTokenizer tokenizer)

@@ -9,6 +9,7 @@ using QwenVL.Bench.Profile;
 namespace QwenVL.Tests.Simulation;
 
 /// <summary>`qwenvl bench profile` through the command line on the tiny fixture, and its plan's limits.</summary>
+[Collection(TimedMeasurementCollection.Name)]
 public class ProfileCommandTests(ITestOutputHelper output)
 {
     [Fact]
